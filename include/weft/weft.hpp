@@ -1,0 +1,16 @@
+#pragma once
+// Umbrella header: all of weft's public API.
+#include "weft/core/dot.hpp"
+#include "weft/core/dot_context.hpp"
+#include "weft/core/dot_set.hpp"
+#include "weft/core/hybrid_logical_clock.hpp"
+#include "weft/core/lamport_clock.hpp"
+#include "weft/core/replica_id.hpp"
+#include "weft/core/version_vector.hpp"
+#include "weft/encoding/codec.hpp"
+#include "weft/encoding/crc32c.hpp"
+#include "weft/encoding/error.hpp"
+#include "weft/encoding/frame.hpp"
+#include "weft/encoding/reader.hpp"
+#include "weft/encoding/utf8.hpp"
+#include "weft/encoding/writer.hpp"

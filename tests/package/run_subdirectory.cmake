@@ -1,0 +1,15 @@
+# Configures, builds and runs a consumer that pulls weft in with add_subdirectory.
+file(REMOVE_RECURSE ${WORK_DIR})
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${WORK_DIR} ${CONSUMER_FLAGS}
+                        -DWEFT_SOURCE_DIR=${WEFT_SOURCE_DIR} RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the add_subdirectory consumer failed (${rc})")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR} RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "building the add_subdirectory consumer failed (${rc})")
+endif()
+execute_process(COMMAND ${WORK_DIR}/consumer RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the add_subdirectory consumer failed (${rc})")
+endif()
