@@ -1,0 +1,22 @@
+# Runs weft-trace on the small traces of testdata/ and checks each exit code.
+function(expect code)
+  execute_process(COMMAND ${WEFT_TRACE} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT rc EQUAL code)
+    message(FATAL_ERROR "weft-trace ${ARGN}: exit ${rc}, expected ${code}\n${out}\n${err}")
+  endif()
+endfunction()
+
+expect(0 --runs 2 --json ${DATA}/tiny_sequential.json)
+expect(0 --runs 1 ${DATA}/tiny_concurrent.json)
+expect(0 --runs 1 --repeat 3 ${DATA}/tiny_sequential.json)
+expect(1 --runs 1 ${DATA}/wrong_end_sequential.json)
+expect(1 --runs 1 ${DATA}/wrong_end_concurrent.json)
+expect(1 --runs 1 ${DATA}/patch_past_end.json)
+expect(1 --runs 1 ${DATA}/does_not_exist.json.gz)
+expect(77 --skip-missing ${DATA}/does_not_exist.json.gz)
+expect(2)
+expect(2 --runs)
+expect(2 --runs 0 ${DATA}/tiny_sequential.json)
+expect(2 --bogus ${DATA}/tiny_sequential.json)
+expect(2 ${DATA}/tiny_sequential.json ${DATA}/tiny_concurrent.json)
