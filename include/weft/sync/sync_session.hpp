@@ -1,0 +1,119 @@
+#pragma once
+// SyncSession: the sync protocol with one remote peer, as a pure state machine.
+//
+// It does no I/O and starts no threads: feed it what the peer sent (receive),
+// tell it the time (tick), hand it local updates (broadcast), and send whatever
+// take_outgoing() returns over any Transport. Several documents share one
+// session, each under a name both sides agree on.
+//
+// Protocol (see sync_message.hpp for the wire format):
+//  1. start(): a hello with our state vector for every document.
+//  2. On a hello, we send an update with exactly what the peer lacks (if anything);
+//     both sides do this, so one round trip brings both up to date.
+//  3. broadcast(): live updates, each numbered; the peer acks each with its new
+//     state vector, so we always know what it has.
+//  4. tick(): every anti_entropy_interval_ms, a fresh hello. Its answer repairs any
+//     lost update or ack without reconnecting.
+//  5. When both sides report equal state vectors we compare content digests. A
+//     mismatch (equal vectors, different content: e.g. a replica id reused by two
+//     replicas) is reported as divergence_detected and repaired by a full exchange:
+//     both send full snapshots and apply them; if digests still differ, the side
+//     with the smaller digest adopts the other's snapshot (SyncDocument::adopt_snapshot),
+//     so both end identical, and the event says so.
+// Bounds: messages over max_message_size are refused (received) or not sent (an
+// event reports it); if applying a peer's update leaves more than max_pending
+// operations waiting for dependencies, the session closes with too_many_pending.
+// Any malformed or unknown message closes the session: an error message is queued
+// for the peer, receive() returns the typed error, and every later call is a no-op.
+// Documents named by the peer but unknown here are ignored (the peer may host more).
+// Not thread-safe; documents must outlive the session.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "weft/sync/sync_document.hpp"
+#include "weft/sync/sync_error.hpp"
+#include "weft/sync/sync_message.hpp"
+
+namespace weft {
+
+struct SyncOptions {
+  std::size_t max_message_size = std::size_t{64} << 20;
+  std::uint64_t max_pending = 1'000'000;
+  std::uint64_t anti_entropy_interval_ms = 1000;
+};
+
+struct SyncEvent {
+  enum class Kind {
+    update_applied,       // doc, status, update (the bytes, for relaying to other peers)
+    synced,               // doc: equal state vectors and equal digests
+    divergence_detected,  // doc: equal state vectors, different digests
+    repaired,             // doc: digests agree again after a full exchange
+    repair_failed,        // doc, error: digests still differ and adoption failed
+    update_not_sent,      // doc, error: an update was over max_message_size
+    closed,               // error: why (empty after an orderly bye)
+  };
+  Kind kind = Kind::closed;
+  std::string doc;
+  UpdateStatus status;
+  Bytes update;
+  boost::system::error_code error;
+};
+
+class SyncSession {
+ public:
+  explicit SyncSession(SyncOptions options = {});
+
+  // Adds a document under `name` (replacing any earlier one of that name).
+  void add_document(std::string name, SyncDocument& doc);
+  // The connection is up: greets the peer for every document.
+  void start(std::uint64_t now_ms = 0);
+  // Processes one message from the peer.
+  result<void> receive(std::span<const std::uint8_t> message);
+  // Sends a live update of `doc` (made locally, or received from another peer).
+  void broadcast(std::string_view doc, std::span<const std::uint8_t> update);
+  // Advances time; runs anti-entropy when due.
+  void tick(std::uint64_t now_ms);
+  // Ends the session in order (queues a bye).
+  void close();
+
+  [[nodiscard]] std::vector<Bytes> take_outgoing();
+  [[nodiscard]] std::vector<SyncEvent> take_events();
+  [[nodiscard]] bool is_closed() const noexcept { return closed_; }
+  // What the peer is known to have for `doc` (from its hellos and acks).
+  [[nodiscard]] std::optional<VersionVector> peer_state_vector(std::string_view doc) const;
+
+ private:
+  struct DocState {
+    SyncDocument* doc = nullptr;
+    std::optional<VersionVector> peer_sv;
+    std::uint64_t next_sequence = 1;
+    std::optional<VersionVector> digest_sent_at;  // our vector when we last sent a digest
+    std::optional<VersionVector> repair_sent_at;  // our vector when we last sent a repair
+  };
+
+  void send(const SyncMessage& message, DocState* about = nullptr);
+  void send_hello(const std::string& name, DocState& state);
+  void send_update(const std::string& name, DocState& state, Bytes update);
+  void maybe_send_digest(const std::string& name, DocState& state);
+  void send_repair(const std::string& name, DocState& state);
+  result<void> handle(SyncMessage& message);
+  result<void> on_update(const std::string& name, DocState& state, SyncMessage& message);
+  result<void> on_digest(const std::string& name, DocState& state, const SyncMessage& message);
+  result<void> on_repair(const std::string& name, DocState& state, const SyncMessage& message);
+  result<void> fail(boost::system::error_code error);
+  void emit(SyncEvent::Kind kind, const std::string& doc, boost::system::error_code error = {});
+
+  SyncOptions options_;
+  std::map<std::string, DocState, std::less<>> docs_;
+  std::vector<Bytes> outgoing_;
+  std::vector<SyncEvent> events_;
+  bool started_ = false;
+  bool closed_ = false;
+  std::uint64_t last_anti_entropy_ms_ = 0;
+};
+
+}  // namespace weft

@@ -1,0 +1,130 @@
+#include "weft/sync/sync_message.hpp"
+
+#include "weft/encoding/codec.hpp"
+#include "weft/encoding/reader.hpp"
+#include "weft/sync/sync_error.hpp"
+
+namespace weft {
+namespace {
+
+bool has_doc(SyncMessageKind kind) {
+  return kind != SyncMessageKind::error && kind != SyncMessageKind::bye;
+}
+
+}  // namespace
+
+Bytes encode_sync_message(const SyncMessage& m) {
+  Writer w;
+  w.u8('W');
+  w.u8('S');
+  w.u8(kSyncProtocolVersion);
+  w.u8(static_cast<std::uint8_t>(m.kind));
+  if (has_doc(m.kind)) w.string(m.doc);
+  switch (m.kind) {
+    case SyncMessageKind::hello:
+      encode_value(w, m.state_vector);
+      break;
+    case SyncMessageKind::update:
+      w.varint(m.sequence);
+      w.bytes(m.payload);
+      break;
+    case SyncMessageKind::ack:
+      w.varint(m.sequence);
+      encode_value(w, m.state_vector);
+      break;
+    case SyncMessageKind::digest:
+      encode_value(w, m.state_vector);
+      w.u64_le(m.digest);
+      break;
+    case SyncMessageKind::repair:
+      w.u64_le(m.digest);
+      w.bytes(m.payload);
+      break;
+    case SyncMessageKind::error:
+      w.varint(m.error_code);
+      w.string(m.reason);
+      break;
+    case SyncMessageKind::bye:
+      break;
+  }
+  return std::move(w).take();
+}
+
+result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
+  Reader r(bytes);
+  auto m0 = r.u8();
+  auto m1 = r.u8();
+  if (!m0 || !m1) return errc::truncated;
+  if (*m0 != 'W' || *m1 != 'S') return errc::bad_magic;
+  auto version = r.u8();
+  if (!version) return version.error();
+  if (*version != kSyncProtocolVersion) return errc::unsupported_version;
+  auto kind = r.u8();
+  if (!kind) return kind.error();
+  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::bye)) {
+    return sync_errc::unknown_message;
+  }
+  SyncMessage m;
+  m.kind = static_cast<SyncMessageKind>(*kind);
+  if (has_doc(m.kind)) {
+    auto doc = decode_value<std::string>(r);
+    if (!doc) return doc.error();
+    m.doc = std::move(*doc);
+  }
+  auto read_vv = [&]() -> result<void> {
+    auto vv = decode_value<VersionVector>(r);
+    if (!vv) return vv.error();
+    m.state_vector = std::move(*vv);
+    return {};
+  };
+  auto read_payload = [&]() -> result<void> {
+    auto p = r.bytes();
+    if (!p) return p.error();
+    m.payload.assign(p->begin(), p->end());
+    return {};
+  };
+  auto read_u64 = [&](std::uint64_t& out, bool fixed) -> result<void> {
+    auto v = fixed ? r.u64_le() : r.varint();
+    if (!v) return v.error();
+    out = *v;
+    return {};
+  };
+  result<void> ok;
+  switch (m.kind) {
+    case SyncMessageKind::hello:
+      ok = read_vv();
+      break;
+    case SyncMessageKind::update:
+      ok = read_u64(m.sequence, false);
+      if (ok) ok = read_payload();
+      break;
+    case SyncMessageKind::ack:
+      ok = read_u64(m.sequence, false);
+      if (ok) ok = read_vv();
+      break;
+    case SyncMessageKind::digest:
+      ok = read_vv();
+      if (ok) ok = read_u64(m.digest, true);
+      break;
+    case SyncMessageKind::repair:
+      ok = read_u64(m.digest, true);
+      if (ok) ok = read_payload();
+      break;
+    case SyncMessageKind::error: {
+      auto code = decode_value<std::uint32_t>(r);
+      if (!code) return code.error();
+      m.error_code = *code;
+      auto reason = decode_value<std::string>(r);
+      if (!reason) return reason.error();
+      m.reason = std::move(*reason);
+      break;
+    }
+    case SyncMessageKind::bye:
+      break;
+  }
+  if (!ok) return ok.error();
+  if (auto end = r.expect_end(); !end) return end.error();
+  return m;
+}
+
+}  // namespace weft
