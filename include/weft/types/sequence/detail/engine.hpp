@@ -1,0 +1,441 @@
+#pragma once
+// The sequence engine shared by Text and List<T> (internal; not API).
+//
+// State: a B+tree of run-length items in document order (tree.hpp); per replica
+// an append-only content arena and its op log (insert runs with their origins,
+// delete runs with their targets) sorted by counter; the version vector; and the
+// pending buffer of remote ops waiting for dependencies.
+//
+// Integration rule: FugueMax, in the scan form of Gentle's "YjsMod": an item goes
+// after its left origin, and among concurrent items sharing that left origin it
+// is ordered by its right origin (later right origins first), ties broken by
+// ascending replica id. Local inserts take as left origin the element just before
+// the insertion point (tombstones included) and as right origin the visible
+// element at the insertion point, exactly as the reference model does.
+//
+// Dot index: each insert run records a hint leaf at or before the leaf of its
+// first piece; pieces of a run never precede their head and items only move
+// right, so a lookup scans forward from the hint.
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "weft/core/version_vector.hpp"
+#include "weft/encoding/error.hpp"
+#include "weft/types/sequence/detail/store.hpp"
+#include "weft/types/sequence/detail/tree.hpp"
+#include "weft/types/sequence/position.hpp"
+
+namespace weft::detail::seq {
+
+struct Origin {
+  std::uint64_t counter = 0;  // 0: none (document start / end)
+  std::uint32_t replica = 0;  // 0 whenever counter is 0
+  friend bool operator==(const Origin&, const Origin&) = default;
+};
+
+inline constexpr std::uint32_t kNoOffset = 0xFFFFFFFFu;  // run content dropped by gc
+
+struct Run {
+  std::uint64_t counter = 0;
+  Origin left;
+  Origin right;
+  std::uint32_t len = 0;
+  std::uint32_t offset = 0;  // arena offset of the first element, or kNoOffset
+  std::uint32_t hint = 0;    // leaf at or before the run's first piece
+};
+
+// Element k of the run (counter + k) deletes target + dir * k of target_replica.
+struct DelRun {
+  std::uint64_t counter = 0;
+  std::uint64_t target = 0;
+  std::uint32_t len = 0;
+  std::uint32_t target_replica = 0;
+  std::int32_t dir = 1;
+};
+
+// A decoded remote op, named by replica ids (not table indexes).
+struct WireOp {
+  ReplicaId replica;
+  std::uint64_t counter = 0;
+  std::uint64_t len = 0;
+  std::uint8_t kind = 0;  // kInsert, kInsertGc, kDelete
+  Dot left;               // insert: origins (counter 0 = none)
+  Dot right;
+  Dot target;                     // delete: first target
+  std::int32_t dir = 1;           // delete: direction of targets
+  std::uint64_t content_off = 0;  // insert: content in the batch arena
+  std::uint64_t units = 0;
+};
+inline constexpr std::uint8_t kInsert = 0;
+inline constexpr std::uint8_t kInsertGc = 1;
+inline constexpr std::uint8_t kDelete = 2;
+
+// Bounds of the pending buffer: beyond them apply() fails with limit_exceeded.
+inline constexpr std::uint64_t kMaxPendingOps = 1u << 16;
+inline constexpr std::uint64_t kMaxPendingDots = 1u << 24;
+
+template <class Store>
+class Engine {
+ public:
+  using Arena = typename Store::Arena;
+  using Pos = Tree::Pos;
+
+  explicit Engine(ReplicaId local) {
+    if (local.is_nil()) throw std::invalid_argument("weft: nil replica id");
+    reps_.push_back(ReplicaLog{local, {}, {}, {}});
+    index_.push_back({local, 0});
+  }
+
+  [[nodiscard]] ReplicaId replica() const noexcept { return reps_[0].id; }
+  [[nodiscard]] const VersionVector& version() const noexcept { return vv_; }
+  [[nodiscard]] std::uint64_t size(unsigned u) const noexcept { return tree_.total().w[u]; }
+  [[nodiscard]] std::uint64_t pending_dots() const noexcept { return pending_dots_; }
+
+  // Local edits; positions in unit u. Throw std::out_of_range (state unchanged)
+  // for a position past the end or inside a character.
+  using Elem = typename Arena::value_type;
+  OpRange insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
+                 std::uint32_t n, std::uint32_t u16);
+  OpRange erase(unsigned u, std::uint64_t pos, std::uint64_t count);
+
+  // Visits visible content in order: f(arena, offset, units).
+  template <class F>
+  void for_each_visible(F&& f) const {
+    for (Pos p = tree_.begin(); !tree_.is_end(p); p = tree_.next(p)) {
+      const Item& it = tree_.at(p);
+      if (!it.deleted()) f(reps_[it.replica].arena, it.offset, it.units);
+    }
+  }
+  // The element at visible index i (elements), as (arena, offset).
+  [[nodiscard]] std::pair<const Arena*, std::uint32_t> element(std::uint64_t i) const {
+    const auto f = tree_.find(0, i);
+    const Item& it = tree_.at(f.pos);
+    return {&reps_[it.replica].arena, it.offset + static_cast<std::uint32_t>(i - f.before.w[0])};
+  }
+
+  // Remote side (engine_remote.hpp).
+  result<ApplyResult> apply(std::vector<WireOp>&& ops, Arena&& content);
+  void gc();
+  void check_invariants() const;
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+  // Encoding (engine_codec.hpp).
+  [[nodiscard]] Bytes encode_since(const VersionVector& since) const;
+  static result<std::pair<std::vector<WireOp>, Arena>> decode_ops(
+      std::span<const std::uint8_t> bytes);
+
+ private:
+  struct ReplicaLog {
+    ReplicaId id;
+    std::vector<Run> runs;
+    std::vector<DelRun> dels;
+    Arena arena;
+  };
+
+  // --- lookups
+  [[nodiscard]] std::uint32_t find_replica(ReplicaId id) const noexcept {
+    auto it = std::lower_bound(index_.begin(), index_.end(), id,
+                               [](const auto& e, ReplicaId r) { return e.first < r; });
+    return it != index_.end() && it->first == id ? it->second : kNone;
+  }
+  std::uint32_t intern(ReplicaId id) {
+    auto it = std::lower_bound(index_.begin(), index_.end(), id,
+                               [](const auto& e, ReplicaId r) { return e.first < r; });
+    if (it != index_.end() && it->first == id) return it->second;
+    const auto idx = static_cast<std::uint32_t>(reps_.size());
+    reps_.push_back(ReplicaLog{id, {}, {}, {}});
+    index_.insert(it, {id, idx});
+    return idx;
+  }
+  // The insert run of replica r holding counter c, or nullptr.
+  [[nodiscard]] const Run* find_run(std::uint32_t r, std::uint64_t c) const noexcept {
+    const auto& runs = reps_[r].runs;
+    auto it = std::upper_bound(runs.begin(), runs.end(), c,
+                               [](std::uint64_t v, const Run& run) { return v < run.counter; });
+    if (it == runs.begin()) return nullptr;
+    --it;
+    return c - it->counter < it->len ? &*it : nullptr;
+  }
+  Run* find_run(std::uint32_t r, std::uint64_t c) noexcept {
+    return const_cast<Run*>(std::as_const(*this).find_run(r, c));
+  }
+  // The item holding element (r, c) and the element's offset in it.
+  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c) const;
+  [[nodiscard]] std::uint64_t key_of(const Origin& o) const {
+    const auto [p, off] = locate_dot(o.replica, o.counter);
+    return tree_.abs_index(p) + off + 1;
+  }
+  [[nodiscard]] Origin origin_left_of(const Item& o) const noexcept {
+    const Run* run = find_run(o.replica, o.counter);
+    if (run->counter == o.counter) return run->left;
+    return {o.counter - 1, o.replica};
+  }
+
+  // --- tree edits
+  Tree::Found locate(unsigned u, std::uint64_t pos);
+  [[nodiscard]] std::uint64_t elems_at(const Item& it, unsigned u, std::uint64_t unit_off) const {
+    if ((it.flags & kNoContent) != 0) return unit_off;
+    return Store::elems_at(reps_[it.replica].arena, it.offset, it.len, it.units, u, unit_off);
+  }
+  [[nodiscard]] std::uint64_t to_elements(unsigned u, std::uint64_t pos);
+  auto mover() {
+    return [this](const Item& it, std::uint32_t leaf) {
+      Run* run = find_run(it.replica, it.counter);
+      if (run != nullptr && run->counter == it.counter) run->hint = leaf;
+    };
+  }
+  // Splits item p after k elements (0 < k < len); returns the right part's slot.
+  Pos split(Pos p, std::uint32_t k);
+  // Marks item p deleted and merges it with deleted neighbours of the same run.
+  void mark_deleted(Pos p);
+  // Items merge only inside one run, so an item's elements after its first have
+  // the previous element as left origin (the integration scan relies on it).
+  [[nodiscard]] bool mergeable(const Item& a, const Item& b) const noexcept {
+    return a.replica == b.replica && a.counter + a.len == b.counter && a.flags == b.flags &&
+           ((a.flags & kNoContent) != 0 || a.offset + a.units == b.offset) &&
+           find_run(b.replica, b.counter)->counter != b.counter;
+  }
+  // Deletes n visible elements starting at visible element pos (elements).
+  void delete_visible(std::uint64_t pos, std::uint64_t n);
+  void log_delete(std::uint32_t r, DelRun d);
+  void set_cursor(std::uint32_t leaf) {
+    cursor_leaf_ = leaf;
+    cursor_start_ = tree_.leaf_start(leaf);
+  }
+
+  // --- remote (engine_remote.hpp)
+  void integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n, Origin left,
+                        Origin right, std::uint32_t offset, std::uint32_t units, std::uint32_t u16,
+                        std::uint32_t flags);
+  void integrate_delete(std::uint32_t r, const DelRun& d);
+  void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
+
+  Tree tree_;
+  std::vector<ReplicaLog> reps_;                            // [0] is the local replica
+  std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
+  VersionVector vv_;
+  std::uint64_t next_ = 1;  // next local counter
+  std::uint32_t cursor_leaf_ = kNone;
+  Widths cursor_start_;
+  std::vector<WireOp> pending_;
+  Arena pending_content_;
+  std::uint64_t pending_dots_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Local edits
+
+template <class Store>
+Tree::Found Engine<Store>::locate(unsigned u, std::uint64_t pos) {
+  if (cursor_leaf_ != kNone) {
+    const std::uint64_t s = cursor_start_.w[u];
+    if (pos >= s && pos < s + tree_.leaf(cursor_leaf_).w.w[u]) {
+      return tree_.find_in_leaf(cursor_leaf_, cursor_start_, u, pos);
+    }
+  }
+  const auto f = tree_.find(u, pos);
+  cursor_leaf_ = f.pos.leaf;
+  cursor_start_ = f.leaf_start;
+  return f;
+}
+
+template <class Store>
+std::uint64_t Engine<Store>::to_elements(unsigned u, std::uint64_t pos) {
+  if (u == 0) return pos;
+  if (pos == tree_.total().w[u]) return tree_.total().w[0];
+  const auto f = locate(u, pos);
+  const std::uint64_t k = elems_at(tree_.at(f.pos), u, pos - f.before.w[u]);
+  if (k == kMidChar) throw std::out_of_range("weft: position inside a character");
+  return f.before.w[0] + k;
+}
+
+template <class Store>
+typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
+  Item left = tree_.at(p);
+  Item right = left;
+  std::uint32_t lu = 0;
+  std::uint32_t l16 = 0;
+  if ((left.flags & kNoContent) == 0) {
+    Store::measure(reps_[left.replica].arena, left.offset, k, lu, l16);
+  }
+  left.len = k;
+  left.units = lu;
+  left.u16 = l16;
+  right.counter += k;
+  right.len -= k;
+  right.offset += lu;
+  right.units -= lu;
+  right.u16 -= l16;
+  tree_.set(p, left);
+  return tree_.insert({p.leaf, p.idx + 1}, right, mover());
+}
+
+template <class Store>
+OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
+                              std::uint32_t n, std::uint32_t u16) {
+  const Widths& total = tree_.total();
+  if (pos > total.w[u]) throw std::out_of_range("weft: insert position past the end");
+  const OpRange range{reps_[0].id, next_, n};
+  if (n == 0) return range;
+  ReplicaLog& me = reps_[0];
+  if (me.arena.size() + units > 0xFFFFFFF0u) throw std::length_error("weft: content too large");
+  Origin right;
+  Pos slot = tree_.end();
+  if (pos < total.w[u]) {
+    const auto f = locate(u, pos);
+    const Item& it = tree_.at(f.pos);
+    const std::uint64_t k = elems_at(it, u, pos - f.before.w[u]);
+    if (k == kMidChar) throw std::out_of_range("weft: position inside a character");
+    slot = k > 0 ? split(f.pos, static_cast<std::uint32_t>(k)) : f.pos;
+    const Item& r = tree_.at(slot);
+    right = {r.counter, r.replica};
+  }
+  Origin left;
+  Pos lp;
+  const bool has_left = tree_.prev(slot, lp);
+  if (has_left) {
+    const Item& l = tree_.at(lp);
+    left = {l.counter + l.len - 1, l.replica};
+    // Typing on: extend the run (and its item) in place.
+    if (l.replica == 0 && l.flags == 0 && l.counter + l.len == next_ &&
+        l.offset + l.units == me.arena.size() && !me.runs.empty() &&
+        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == right) {
+      Item ext = l;
+      ext.len += n;
+      ext.units += units;
+      ext.u16 += u16;
+      me.arena.insert(me.arena.end(), src, src + units);
+      tree_.set(lp, ext);
+      me.runs.back().len += n;
+      next_ += n;
+      vv_.advance(me.id, next_ - 1);
+      if (lp.leaf != cursor_leaf_) set_cursor(lp.leaf);
+      return range;
+    }
+  }
+  const Item it{next_, 0, n, static_cast<std::uint32_t>(me.arena.size()), units, u16, 0};
+  me.arena.insert(me.arena.end(), src, src + units);
+  me.runs.push_back(Run{next_, left, right, n, it.offset, 0});
+  const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
+  me.runs.back().hint = at.leaf;
+  next_ += n;
+  vv_.advance(me.id, next_ - 1);
+  if (at.leaf != cursor_leaf_) set_cursor(at.leaf);
+  return range;
+}
+
+template <class Store>
+OpRange Engine<Store>::erase(unsigned u, std::uint64_t pos, std::uint64_t count) {
+  const Widths& total = tree_.total();
+  if (pos > total.w[u] || count > total.w[u] - pos) {
+    throw std::out_of_range("weft: erase range past the end");
+  }
+  const std::uint64_t first = to_elements(u, pos);
+  const std::uint64_t last = to_elements(u, pos + count);
+  const OpRange range{reps_[0].id, next_, last - first};
+  delete_visible(first, last - first);
+  if (range.count > 0) vv_.advance(reps_[0].id, next_ - 1);
+  return range;
+}
+
+template <class Store>
+void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n) {
+  while (n > 0) {
+    const auto f = locate(0, pos);
+    Pos p = f.pos;
+    const auto off = static_cast<std::uint32_t>(pos - f.before.w[0]);
+    if (off > 0) p = split(p, off);
+    const std::uint32_t len = tree_.at(p).len;
+    const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(n, len));
+    if (take < len) {
+      const Pos right = split(p, take);
+      [[maybe_unused]] const bool ok = tree_.prev(right, p);
+    }
+    const Item& it = tree_.at(p);
+    log_delete(0, DelRun{next_, it.counter, take, it.replica, 1});
+    next_ += take;
+    n -= take;
+    mark_deleted(p);
+  }
+}
+
+template <class Store>
+void Engine<Store>::log_delete(std::uint32_t r, DelRun d) {
+  auto& dels = reps_[r].dels;
+  if (!dels.empty()) {
+    DelRun& b = dels.back();
+    if (b.counter + b.len == d.counter && b.target_replica == d.target_replica) {
+      const bool b_fwd = b.dir == 1 || b.len == 1;
+      const bool b_bwd = b.dir == -1 || b.len == 1;
+      const bool d_fwd = d.dir == 1 || d.len == 1;
+      const bool d_bwd = d.dir == -1 || d.len == 1;
+      if (b_fwd && d_fwd && b.target + b.len == d.target) {
+        b.dir = 1;
+        b.len += d.len;
+        return;
+      }
+      // Backspacing: each target precedes the previous one.
+      const std::uint64_t d_top = d.dir == -1 ? d.target : d.target + d.len - 1;
+      if (b_bwd && d_bwd && b.target >= b.len && d_top == b.target - b.len) {
+        b.dir = -1;
+        b.len += d.len;
+        return;
+      }
+    }
+  }
+  if (d.len == 1) d.dir = 1;
+  dels.push_back(d);
+}
+
+template <class Store>
+void Engine<Store>::mark_deleted(Pos p) {
+  Item it = tree_.at(p);
+  if (it.deleted()) return;
+  it.flags |= kDeleted;
+  tree_.set(p, it);
+  Leaf& l = tree_.leaf(p.leaf);
+  if (p.idx + 1 < l.n && mergeable(l.items[p.idx], l.items[p.idx + 1])) {
+    Item m = l.items[p.idx];
+    const Item& r = l.items[p.idx + 1];
+    m.len += r.len;
+    m.units += r.units;
+    m.u16 += r.u16;
+    tree_.erase({p.leaf, p.idx + 1});
+    tree_.set(p, m);
+  }
+  if (p.idx > 0 && mergeable(l.items[p.idx - 1], l.items[p.idx])) {
+    Item m = l.items[p.idx - 1];
+    const Item& r = l.items[p.idx];
+    m.len += r.len;
+    m.units += r.units;
+    m.u16 += r.u16;
+    tree_.erase(p);
+    tree_.set({p.leaf, p.idx - 1}, m);
+  }
+}
+
+template <class Store>
+std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
+    std::uint32_t r, std::uint64_t c) const {
+  const Run* run = find_run(r, c);
+  if (run == nullptr) throw std::logic_error("sequence: dot of no insert run");
+  for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next) {
+    const Leaf& l = tree_.leaf(leaf);
+    for (std::uint32_t i = 0; i < l.n; ++i) {
+      if (l.items[i].contains(r, c)) {
+        return {Pos{leaf, i}, static_cast<std::uint32_t>(c - l.items[i].counter)};
+      }
+    }
+  }
+  throw std::logic_error("sequence: dot not found right of its hint");
+}
+
+}  // namespace weft::detail::seq
+
+#include "weft/types/sequence/detail/engine_codec.hpp"
+#include "weft/types/sequence/detail/engine_remote.hpp"

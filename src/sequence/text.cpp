@@ -1,0 +1,84 @@
+// Text: UTF-8 validation and measuring around the shared sequence engine.
+#include "weft/types/text.hpp"
+
+#include <stdexcept>
+
+#include "weft/encoding/utf8.hpp"
+
+namespace weft {
+
+template class detail::seq::Engine<detail::seq::TextStore>;
+
+Text::Text(ReplicaId replica) : engine_(replica) {}
+
+OpRange Text::insert(std::size_t pos, std::string_view utf8, PositionUnit unit) {
+  if (!is_valid_utf8(utf8)) throw std::invalid_argument("weft::Text::insert: invalid UTF-8");
+  if (utf8.size() > 0x7FFFFFFFu) throw std::length_error("weft::Text::insert: text too long");
+  std::uint32_t n = 0;
+  std::uint32_t u16 = 0;
+  for (const char ch : utf8) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80) ++n, ++u16;  // a lead byte starts a code point
+    if (c >= 0xF0) ++u16;                // four-byte sequences need a surrogate pair
+  }
+  return engine_.insert(static_cast<unsigned>(unit), pos, utf8.data(),
+                        static_cast<std::uint32_t>(utf8.size()), n, u16);
+}
+
+OpRange Text::erase(std::size_t pos, std::size_t count, PositionUnit unit) {
+  return engine_.erase(static_cast<unsigned>(unit), pos, count);
+}
+
+std::string Text::to_string() const {
+  std::string out;
+  out.reserve(engine_.size(2));
+  engine_.for_each_visible([&](const std::string& arena, std::uint32_t off, std::uint32_t units) {
+    out.append(arena, off, units);
+  });
+  return out;
+}
+
+std::size_t Text::size(PositionUnit unit) const {
+  return static_cast<std::size_t>(engine_.size(static_cast<unsigned>(unit)));
+}
+const VersionVector& Text::version() const {
+  return engine_.version();
+}
+ReplicaId Text::replica() const {
+  return engine_.replica();
+}
+Bytes Text::encode() const {
+  return engine_.encode_since({});
+}
+Bytes Text::encode_since(const VersionVector& since) const {
+  return engine_.encode_since(since);
+}
+
+result<ApplyResult> Text::apply(std::span<const std::uint8_t> update) {
+  auto decoded = detail::seq::Engine<detail::seq::TextStore>::decode_ops(update);
+  if (!decoded) return decoded.error();
+  return engine_.apply(std::move(decoded->first), std::move(decoded->second));
+}
+
+result<Text> Text::decode(std::span<const std::uint8_t> bytes, ReplicaId replica) {
+  if (replica.is_nil()) return errc::invalid_value;
+  Text t(replica);
+  auto r = t.apply(bytes);
+  if (!r) return r.error();
+  return t;
+}
+
+void Text::gc() {
+  engine_.gc();
+}
+std::size_t Text::memory_bytes() const {
+  return engine_.memory_bytes();
+}
+std::size_t Text::pending_count() const {
+  return static_cast<std::size_t>(engine_.pending_dots());
+}
+void Text::check_invariants() const {
+  engine_.check_invariants();
+}
+
+}  // namespace weft
