@@ -77,12 +77,12 @@ class SimLock final : public storage::FileLock {
 
 }  // namespace
 
-std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed) const {
+std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed, bool lose_all) const {
   std::mt19937_64 rng(seed);
   auto next = std::make_shared<State>();
   std::map<std::string, int> names = state_->durable_names;
   const auto& pending = state_->pending_names;
-  const std::size_t survive = pending.empty() ? 0 : rng() % (pending.size() + 1);
+  const std::size_t survive = pending.empty() || lose_all ? 0 : rng() % (pending.size() + 1);
   for (std::size_t i = 0; i < survive; ++i) {
     const auto& op = pending[i];
     if (op.kind == NameOp::link) {
@@ -102,7 +102,7 @@ std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed) const {
     const Inode& old = state_->inodes.at(id);
     Bytes bytes = old.durable;
     for (const auto& op : old.pending) {
-      const auto choice = rng() % 3;
+      const auto choice = lose_all ? 0 : rng() % 3;
       if (choice == 0) continue;  // dropped
       Op kept = op;
       if (choice == 2 && !op.truncate) {

@@ -31,8 +31,9 @@ class SimFs final : public storage::FileSystem {
  public:
   SimFs() : state_(std::make_shared<State>()) {}
 
-  // The file system as it would be found after a power loss now.
-  [[nodiscard]] std::shared_ptr<SimFs> crash(std::uint64_t seed) const;
+  // The file system as it would be found after a power loss now. With
+  // `lose_all`, every unsynced write and name operation is lost (the harshest case).
+  [[nodiscard]] std::shared_ptr<SimFs> crash(std::uint64_t seed, bool lose_all = false) const;
 
   void power_off_after(std::uint64_t ops) { state_->power_off_at = ops; }
   void fail_nth(OpKind kind, std::uint64_t k) {
