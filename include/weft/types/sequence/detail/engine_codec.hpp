@@ -1,5 +1,5 @@
 #pragma once
-// The sequence update format (internal; documented in docs/sequence-format.md).
+// The sequence update format (internal; this comment is its specification).
 //
 // Frame (TypeTag::sequence_update) payload:
 //   u8 content kind (0 text, 1 list) | varint compression (0 none, 1 deflate)

@@ -246,10 +246,6 @@ class Tree {
     propagate(p.leaf, Widths{} - w);
   }
 
-  // Builds the tree from items in document order (for an empty tree).
-  template <class OnPlace>
-  void bulk_load(const std::vector<Item>& items, OnPlace&& on_place);
-
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     return leaves_.capacity() * sizeof(void*) + leaves_.size() * sizeof(Leaf) +
            inner_.capacity() * sizeof(void*) + inner_.size() * sizeof(Inner);
@@ -310,28 +306,6 @@ std::uint32_t Tree::split_leaf(std::uint32_t id, OnMove& on_move) {
   for (std::uint32_t i = 0; i < nl.n; ++i) on_move(nl.items[i], r);
   link_after(id, r);
   return r;
-}
-
-template <class OnPlace>
-void Tree::bulk_load(const std::vector<Item>& items, OnPlace&& on_place) {
-  // Leaves filled to 3/4 so that later local edits do not split at once.
-  constexpr std::uint32_t fill = kLeafCap * 3 / 4;
-  std::uint32_t cur = last_;
-  for (const Item& it : items) {
-    if (leaves_[cur]->n == fill) {
-      const auto r = static_cast<std::uint32_t>(leaves_.size());
-      leaves_.push_back(std::make_unique<Leaf>());
-      link_after(cur, r);
-      cur = r;
-    }
-    Leaf& l = *leaves_[cur];
-    l.items[l.n] = it;
-    on_place(l.items[l.n], cur);
-    ++l.n;
-    l.w += it.widths();
-    total_ += it.widths();
-  }
-  refresh_up(cur);
 }
 
 }  // namespace weft::detail::seq
