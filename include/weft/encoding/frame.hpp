@@ -33,6 +33,7 @@ enum class TypeTag : std::uint16_t {
   version_vector = 12,
   sequence = 32,
   sequence_update = 33,
+  doc_update = 40,  // weft::Doc updates and snapshots (doc/update.hpp)
 };
 
 // Starts a frame: returns a writer holding the header; append the payload,

@@ -1,0 +1,131 @@
+#pragma once
+// Doc: one replica of a replicated document of nested typed objects.
+//
+// History. Every committed transaction is one record {replica, first doc
+// counter, ops, lamport, deps}: doc counters are contiguous per replica across
+// the whole document, so one VersionVector (state_vector()) names everything a
+// replica has. `deps` is the state vector when the transaction began. A record
+// is integrated only after its deps and the previous record of its replica
+// (causal delivery), so every object sees its operations in causal order; the
+// others wait in a pending buffer (at most kMaxPendingOps operations).
+//
+// Updates. encode_update_since(vv) holds exactly the records a replica at `vv`
+// lacks (removals and deletions are records like any other). apply_update()
+// accepts updates in any order and any number of times. It decodes and checks
+// the whole update first: malformed bytes return an error and change nothing.
+// Snapshots are canonical: records sorted by (lamport, replica, counter), a
+// topological order, each in one canonical encoding, so replicas with equal
+// state produce byte-identical snapshots, and load -> snapshot is identity.
+// Pending records are not part of a snapshot.
+//
+// Reads name objects by ObjectId (ObjectId::named(name, kind) for roots). An
+// untouched root or an unknown nested id reads as empty. A read of the wrong
+// kind throws std::invalid_argument.
+//
+// Observers: observe() an object, or observe_deep() an object and everything
+// nested below it (see events.hpp). An exception thrown by an observer is
+// caught and counted (observer_errors()); the other observers still run and the
+// document is unaffected.
+//
+// Complexity: local edits O(log n) for sequences, O(k) for a map key with k
+// concurrent writes; apply O(ops + pending); encode_update_since O(history).
+// Memory: every record is kept (the history), plus the objects' state.
+// Thread safety: none; use one Doc from one thread at a time.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weft/doc/events.hpp"
+#include "weft/doc/transaction.hpp"
+#include "weft/doc/value.hpp"
+#include "weft/sync/sync_document.hpp"
+
+namespace weft {
+
+namespace detail::doc {
+struct DocImpl;
+}
+
+// Pending-buffer bound: an update that would leave more operations waiting
+// fails with errc::limit_exceeded (and changes nothing).
+inline constexpr std::uint64_t kMaxPendingOps = 1u << 20;
+
+class Doc final : public SyncDocument {
+ public:
+  // Throws std::invalid_argument for a nil replica id.
+  explicit Doc(ReplicaId replica);
+  ~Doc() override;
+  Doc(Doc&&) noexcept;
+  Doc& operator=(Doc&&) noexcept;
+
+  // A replica `replica` holding `snapshot` (or any update). Malformed: an error.
+  [[nodiscard]] static result<Doc> load(std::span<const std::uint8_t> snapshot, ReplicaId replica);
+
+  [[nodiscard]] ReplicaId replica() const noexcept;
+  // Starts a transaction. Throws std::logic_error while another is open.
+  [[nodiscard]] Transaction transact(std::string origin = {});
+
+  // --- reads ---
+  [[nodiscard]] std::optional<Value> map_get(const ObjectId& map, std::string_view key) const;
+  // All concurrent values of `key`, in dot order (empty if absent).
+  [[nodiscard]] std::vector<Value> map_get_all(const ObjectId& map, std::string_view key) const;
+  [[nodiscard]] std::map<std::string, Value> map_entries(const ObjectId& map) const;
+  [[nodiscard]] std::string text(const ObjectId& text) const;
+  [[nodiscard]] std::size_t text_size(const ObjectId& text,
+                                      PositionUnit unit = PositionUnit::code_point) const;
+  [[nodiscard]] std::vector<Value> list(const ObjectId& list) const;
+  [[nodiscard]] std::int64_t counter(const ObjectId& counter) const;
+  // lww_register: the winner; mv_register: the largest (lamport, dot) of them.
+  [[nodiscard]] std::optional<Value> register_value(const ObjectId& reg) const;
+  // All concurrent values, in dot order.
+  [[nodiscard]] std::vector<Value> register_values(const ObjectId& reg) const;
+  // The elements, in canonical value order.
+  [[nodiscard]] std::vector<Value> set_values(const ObjectId& set) const;
+  [[nodiscard]] bool set_contains(const ObjectId& set, const Value& value) const;
+  // True for roots and for nested objects this replica has integrated.
+  [[nodiscard]] bool contains(const ObjectId& id) const;
+
+  // --- updates (SyncDocument) ---
+  [[nodiscard]] VersionVector state_vector() const override;
+  [[nodiscard]] Bytes encode_update_since(const VersionVector& since) const override;
+  // `applied` and `pending` count operations. Throws std::logic_error while a
+  // transaction is open. Errors: any errc of a malformed update;
+  // causality_violation for records contradicting this replica's history;
+  // limit_exceeded when the pending buffer would overflow.
+  result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override;
+  result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
+  [[nodiscard]] std::uint64_t pending_count() const override;
+  // FNV-1a over the objects' state in ObjectId order (live entries with their dots).
+  [[nodiscard]] std::uint64_t digest() const override;
+  [[nodiscard]] Bytes encode_snapshot() const override;
+  // Replaces the state with `snapshot` if it covers every op of this replica
+  // (else invalid_value: adopting it would let this replica reuse counters).
+  result<void> adopt_snapshot(std::span<const std::uint8_t> snapshot) override;
+
+  // --- observers ---
+  [[nodiscard]] Subscription observe(const ObjectId& id, ObserverFn fn,
+                                     PositionUnit unit = PositionUnit::code_point);
+  [[nodiscard]] Subscription observe_deep(const ObjectId& id, ObserverFn fn,
+                                          PositionUnit unit = PositionUnit::code_point);
+  [[nodiscard]] std::uint64_t observer_errors() const noexcept;
+
+ private:
+  friend class Transaction;
+  friend class ObjectHandle;
+  std::unique_ptr<detail::doc::DocImpl> impl_;
+};
+
+// Merges updates into one (the union of their records, canonical order),
+// without a Doc. Errors: those of a malformed update; causality_violation when
+// two updates disagree about one replica's records.
+[[nodiscard]] result<Bytes> merge_updates(std::span<const Bytes> updates);
+// The version vector an update brings: for each replica, the highest c such
+// that the update holds all of its ops 1..c.
+[[nodiscard]] result<VersionVector> update_state_vector(std::span<const std::uint8_t> update);
+
+}  // namespace weft

@@ -1,0 +1,96 @@
+#pragma once
+// Change events of a weft::Doc, and the RAII handle of a subscription.
+//
+// Every commit and every apply_update that changes something produces one
+// batch: one ChangeEvent per changed object, in ObjectId order. Each observer
+// is called once per batch with the events it asked for (its object, or its
+// object and everything nested below it for a deep subscription).
+//
+// What an event says:
+//  - text / list: `delta`, a retain/insert/erase sequence that turns the old
+//    content into the new one, counted in the subscriber's PositionUnit (list:
+//    elements). It is computed by comparing the content before and after the
+//    batch (common prefix and suffix), so it is exact for one contiguous edit
+//    and a correct, coarser delta (one replaced span) for several;
+//  - map: `keys`, each key whose visible value changed, with old and new value;
+//  - counter: `counter_delta` (new value - old value);
+//  - registers and sets: `old_values` and `new_values` (their full views).
+// `local` tells a local commit from a remote update; `origin` is the tag given
+// to transact() or apply_update().
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "weft/doc/value.hpp"
+#include "weft/types/sequence/position.hpp"
+
+namespace weft {
+
+struct Delta {
+  enum class Kind : std::uint8_t { retain, insert, erase };
+  Kind kind = Kind::retain;
+  std::uint64_t length = 0;   // in the subscriber's unit (list: elements)
+  std::string text;           // text insert: the inserted UTF-8
+  std::vector<Value> values;  // list insert: the inserted values
+};
+
+struct KeyChange {
+  enum class Kind : std::uint8_t { added, updated, removed };
+  std::string key;
+  Kind kind = Kind::added;
+  std::optional<Value> old_value;  // absent for added
+  std::optional<Value> new_value;  // absent for removed
+};
+
+struct ChangeEvent {
+  ObjectId object;
+  bool local = false;
+  std::string origin;
+  std::vector<Delta> delta;
+  std::vector<KeyChange> keys;
+  std::int64_t counter_delta = 0;
+  std::vector<Value> old_values;
+  std::vector<Value> new_values;
+};
+
+using ObserverFn = std::function<void(std::span<const ChangeEvent>)>;
+
+namespace detail::doc {
+struct Observers;
+}
+
+// Ends its subscription when destroyed or reset (safe after the Doc is gone).
+class Subscription {
+ public:
+  Subscription() = default;
+  Subscription(std::weak_ptr<detail::doc::Observers> registry, std::uint64_t id)
+      : registry_(std::move(registry)), id_(id) {}
+  Subscription(Subscription&& o) noexcept : registry_(std::move(o.registry_)), id_(o.id_) {
+    o.id_ = 0;
+  }
+  Subscription& operator=(Subscription&& o) noexcept {
+    if (this != &o) {
+      reset();
+      registry_ = std::move(o.registry_);
+      id_ = o.id_;
+      o.id_ = 0;
+    }
+    return *this;
+  }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription() { reset(); }
+
+  void reset() noexcept;
+  [[nodiscard]] bool active() const noexcept { return id_ != 0 && !registry_.expired(); }
+
+ private:
+  std::weak_ptr<detail::doc::Observers> registry_;
+  std::uint64_t id_ = 0;
+};
+
+}  // namespace weft
