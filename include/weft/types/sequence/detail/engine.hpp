@@ -222,6 +222,11 @@ class Engine {
   std::uint64_t next_ = 1;  // next local counter
   std::uint32_t cursor_leaf_ = kNone;
   Widths cursor_start_;
+  // Typing cursor: the local item the last insert ended in, and the visible
+  // widths at its end. Valid only until any other edit (reset by each of them).
+  bool typing_ = false;
+  Pos typing_pos_;
+  Widths typing_end_;
   std::vector<WireOp> pending_;
   Arena pending_content_;
   std::uint64_t pending_dots_ = 0;
@@ -284,6 +289,37 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
   if (n == 0) return range;
   ReplicaLog& me = reps_[0];
   if (me.arena.size() + units > 0xFFFFFFF0u) throw std::length_error("weft: content too large");
+  const Widths added{{n, u16, units, n}};
+  if (typing_ && pos == typing_end_.w[u]) {
+    // Typing on right after the previous insert: extend its item in place when the
+    // insertion point is directly after it (no tombstone in between).
+    const Item& l = tree_.at(typing_pos_);
+    const Pos np = tree_.next(typing_pos_);
+    Origin r;
+    bool ok = true;
+    if (!tree_.is_end(np)) {
+      const Item& ri = tree_.at(np);
+      ok = !ri.deleted();
+      r = {ri.counter, ri.replica};
+    }
+    if (ok && l.replica == 0 && l.flags == 0 && l.counter + l.len == next_ &&
+        l.offset + l.units == me.arena.size() && !me.runs.empty() &&
+        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == r) {
+      Item ext = l;
+      ext.len += n;
+      ext.units += units;
+      ext.u16 += u16;
+      me.arena.insert(me.arena.end(), src, src + units);
+      tree_.set(typing_pos_, ext);
+      me.runs.back().len += n;
+      next_ += n;
+      vv_.advance(me.id, next_ - 1);
+      typing_end_ += added;
+      return range;
+    }
+  }
+  typing_ = false;
+  Widths at_point = total;  // visible widths before the insertion point
   Origin right;
   Pos slot = tree_.end();
   if (pos < total.w[u]) {
@@ -292,6 +328,12 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     const std::uint64_t k = elems_at(it, u, pos - f.before.w[u]);
     if (k == kMidChar) throw std::out_of_range("weft: position inside a character");
     slot = k > 0 ? split(f.pos, static_cast<std::uint32_t>(k)) : f.pos;
+    at_point = f.before;
+    if (k > 0) {
+      Pos lpart;
+      [[maybe_unused]] const bool has = tree_.prev(slot, lpart);
+      at_point += tree_.at(lpart).widths();
+    }
     const Item& r = tree_.at(slot);
     right = {r.counter, r.replica};
   }
@@ -315,6 +357,10 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
       next_ += n;
       vv_.advance(me.id, next_ - 1);
       if (lp.leaf != cursor_leaf_) set_cursor(lp.leaf);
+      typing_ = true;
+      typing_pos_ = lp;
+      typing_end_ = at_point;
+      typing_end_ += added;
       return range;
     }
   }
@@ -326,6 +372,10 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
   next_ += n;
   vv_.advance(me.id, next_ - 1);
   if (at.leaf != cursor_leaf_) set_cursor(at.leaf);
+  typing_ = true;
+  typing_pos_ = at;
+  typing_end_ = at_point;
+  typing_end_ += added;
   return range;
 }
 
@@ -337,6 +387,7 @@ OpRange Engine<Store>::erase(unsigned u, std::uint64_t pos, std::uint64_t count)
   }
   const std::uint64_t first = to_elements(u, pos);
   const std::uint64_t last = to_elements(u, pos + count);
+  typing_ = false;
   const OpRange range{reps_[0].id, next_, last - first};
   delete_visible(first, last - first);
   if (range.count > 0) vv_.advance(reps_[0].id, next_ - 1);

@@ -229,6 +229,7 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
 
   // Nothing below can fail.
   cursor_leaf_ = kNone;
+  typing_ = false;
   ApplyResult res;
   for (const Step& s : order) {
     const WireOp& op = *s.op;
@@ -340,6 +341,7 @@ void Engine<Store>::gc() {
   }
   // Neighbouring tombstones of one run may now merge; leave that to later edits.
   cursor_leaf_ = kNone;
+  typing_ = false;
 }
 
 template <class Store>
