@@ -1,0 +1,1 @@
+// Anchors the tests' precompiled header; it holds no code of its own.
