@@ -373,11 +373,15 @@ class FileLogStorage final : public Storage {
 result<std::unique_ptr<Storage>> open_file_log_storage(const std::string& dir,
                                                        StorageOptions options,
                                                        std::shared_ptr<FileSystem> fs) {
-  if (auto c = fs->create_dir(dir); !c) return c.error();
-  const auto slash = dir.find_last_of('/');
-  const std::string parent =
-      slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
-  if (auto s = fs->sync_dir(parent); !s) return s.error();
+  auto created = fs->create_dir(dir);
+  if (!created) return created.error();
+  if (*created) {
+    // The new directory's own name must be durable before anything in it is.
+    const auto slash = dir.find_last_of('/');
+    const std::string parent =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
+    if (auto s = fs->sync_dir(parent); !s) return s.error();
+  }
   auto lock = fs->lock(dir + "/LOCK");
   if (!lock) return lock.error();
   auto names = fs->list(dir);

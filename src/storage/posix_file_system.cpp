@@ -130,9 +130,10 @@ class PosixFileSystem final : public FileSystem {
     if (::fsync(fd) != 0) return storage_errc::io_error;
     return {};
   }
-  result<void> create_dir(const std::string& dir) override {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return storage_errc::io_error;
-    return {};
+  result<bool> create_dir(const std::string& dir) override {
+    if (::mkdir(dir.c_str(), 0755) == 0) return true;
+    if (errno == EEXIST) return false;
+    return storage_errc::io_error;
   }
   result<std::unique_ptr<FileLock>> lock(const std::string& path) override {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -85,9 +85,9 @@ std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed, bool lose_all) const {
   const std::size_t survive = pending.empty() || lose_all ? 0 : rng() % (pending.size() + 1);
   for (std::size_t i = 0; i < survive; ++i) {
     const auto& op = pending[i];
-    if (op.kind == NameOp::link) {
+    if (op.kind == NameOp::link_name) {
       names[op.to] = op.inode;
-    } else if (op.kind == NameOp::unlink) {
+    } else if (op.kind == NameOp::unlink_name) {
       names.erase(op.from);
     } else {
       names[op.to] = op.inode;
@@ -115,6 +115,7 @@ std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed, bool lose_all) const {
   }
   next->durable_names = next->names;
   next->next_inode = state_->next_inode;
+  next->dirs = state_->dirs;
   return std::shared_ptr<SimFs>(new SimFs(next));
 }
 
@@ -144,7 +145,7 @@ result<std::unique_ptr<storage::File>> SimFs::open(const std::string& path,
     const int id = state_->next_inode++;
     state_->inodes[id] = Inode{};
     state_->names[path] = id;
-    state_->pending_names.push_back({NameOp::link, "", path, id});
+    state_->pending_names.push_back({NameOp::link_name, "", path, id});
     return std::unique_ptr<storage::File>(new SimFile(state_, id, true));
   }
   Inode& node = state_->inodes[it->second];
@@ -161,14 +162,14 @@ result<void> SimFs::rename(const std::string& from, const std::string& to) {
   const int id = it->second;
   state_->names.erase(it);
   state_->names[to] = id;
-  state_->pending_names.push_back({NameOp::rename, from, to, id});
+  state_->pending_names.push_back({NameOp::rename_name, from, to, id});
   return {};
 }
 
 result<void> SimFs::remove(const std::string& path) {
   if (!state_->begin(OpKind::other)) return storage_errc::io_error;
   if (state_->names.erase(path) != 0)
-    state_->pending_names.push_back({NameOp::unlink, path, "", 0});
+    state_->pending_names.push_back({NameOp::unlink_name, path, "", 0});
   return {};
 }
 
@@ -193,9 +194,9 @@ result<void> SimFs::sync_dir(const std::string&) {
   return {};
 }
 
-result<void> SimFs::create_dir(const std::string&) {
+result<bool> SimFs::create_dir(const std::string& dir) {
   if (!state_->begin(OpKind::other)) return storage_errc::io_error;
-  return {};
+  return state_->dirs.insert(dir).second;
 }
 
 result<std::unique_ptr<storage::FileLock>> SimFs::lock(const std::string& path) {

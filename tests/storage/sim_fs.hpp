@@ -56,7 +56,7 @@ class SimFs final : public storage::FileSystem {
   result<void> remove(const std::string& path) override;
   result<std::vector<std::string>> list(const std::string& dir) override;
   result<void> sync_dir(const std::string& dir) override;
-  result<void> create_dir(const std::string& dir) override;
+  result<bool> create_dir(const std::string& dir) override;
   result<std::unique_ptr<storage::FileLock>> lock(const std::string& path) override;
 
   struct Op {
@@ -70,7 +70,7 @@ class SimFs final : public storage::FileSystem {
     std::vector<Op> pending;
   };
   struct NameOp {
-    enum { link, unlink, rename } kind;
+    enum Kind { link_name, unlink_name, rename_name } kind;
     std::string from, to;
     int inode = 0;
   };
@@ -80,6 +80,7 @@ class SimFs final : public storage::FileSystem {
     std::map<std::string, int> names, durable_names;
     std::vector<NameOp> pending_names;
     std::set<std::string> locks;
+    std::set<std::string> dirs;  // directories are durable at once: the store's is made once
     std::uint64_t ops = 0;
     std::map<OpKind, std::uint64_t> per_kind;
     std::uint64_t power_off_at = 0;  // 0 = never

@@ -59,8 +59,9 @@ class FileSystem {
   virtual result<std::vector<std::string>> list(const std::string& dir) = 0;
   // Makes creations, renames and removals of entries in `dir` durable.
   virtual result<void> sync_dir(const std::string& dir) = 0;
-  // Creates `dir` if it does not exist (its parent must exist).
-  virtual result<void> create_dir(const std::string& dir) = 0;
+  // Creates `dir` if it does not exist (its parent must exist); true if it
+  // was created (the caller then syncs the parent directory).
+  virtual result<bool> create_dir(const std::string& dir) = 0;
   // An exclusive advisory lock on `path` (created if missing): storage_errc::locked
   // if another holder has it, in this process or another.
   virtual result<std::unique_ptr<FileLock>> lock(const std::string& path) = 0;
