@@ -52,7 +52,7 @@ struct RefInsert {
 template <class T>
 class ReferenceSequence {
  public:
-  explicit ReferenceSequence(OriginPolicy policy = OriginPolicy::visible_left) : policy_(policy) {}
+  explicit ReferenceSequence(OriginPolicy policy = OriginPolicy::visible_right) : policy_(policy) {}
 
   // The insert op that puts `value` at visible position `pos`, named `id`; it is
   // integrated here too. Throws std::out_of_range past the end.
