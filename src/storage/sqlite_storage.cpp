@@ -454,12 +454,13 @@ result<void> setup(sqlite3* db, Durability durability) {
 }  // namespace
 
 result<std::unique_ptr<SqliteStorage>> open_sqlite_storage(const std::string& path,
-                                                           StorageOptions options) {
+                                                           StorageOptions options,
+                                                           const char* vfs) {
   auto lock = posix_file_system()->lock(path + ".lock");
   if (!lock) return lock.error();
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     sqlite3_close_v2(db);
     return map_error(rc);

@@ -34,9 +34,12 @@ class SqliteStorage : public Storage {
   virtual result<void> integrity_check() = 0;
 };
 
-// Opens (creating if missing) the database file `path`. Errors: locked,
-// corrupted (not a database or damaged schema), unsupported_version, io_error.
+// Opens (creating if missing) the database file `path`. `vfs` names a
+// registered SQLite VFS (nullptr: the default one); tests pass a
+// fault-injecting VFS. Errors: locked, corrupted (not a database or damaged
+// schema), unsupported_version, io_error.
 [[nodiscard]] result<std::unique_ptr<SqliteStorage>> open_sqlite_storage(const std::string& path,
-                                                                         StorageOptions options);
+                                                                         StorageOptions options,
+                                                                         const char* vfs = nullptr);
 
 }  // namespace weft::storage
