@@ -26,7 +26,7 @@ namespace weft::detail::seq {
 
 inline constexpr std::uint64_t kMaxBody = std::uint64_t{1} << 30;
 inline constexpr std::uint64_t kMaxCounter = std::uint64_t{1} << 62;
-inline constexpr int kDeflateLevel = 1;
+inline constexpr int kDeflateLevel = 4;
 
 template <class Store>
 Bytes Engine<Store>::encode_since(const VersionVector& since) const {
@@ -101,6 +101,7 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
     body.varint(out_index[b.r]);
     body.varint(b.start);
     body.varint(n_ops);
+    std::uint64_t prev_right = 0;
     auto ref = [&](std::uint32_t r, std::uint64_t c, std::uint64_t own) {
       if (c == 0) {
         rcol.varint(0);
@@ -123,7 +124,14 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
         } else {
           ref(run->left.replica, run->left.counter, own);
         }
-        ref(run->right.replica, run->right.counter, own);
+        if (run->right.counter != 0 && run->right.replica == b.r) {
+          // Consecutive runs often share a right origin: code it against the last one.
+          rcol.varint(1);
+          ccol.zigzag(static_cast<std::int64_t>(run->right.counter - prev_right));
+          prev_right = run->right.counter;
+        } else {
+          ref(run->right.replica, run->right.counter, own);
+        }
         if (!gone) {
           const auto& arena = reps_[b.r].arena;
           std::uint32_t skip = 0;
@@ -269,7 +277,9 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
     arena.assign(text);
   }
   // Reads an origin or target reference of an op (own replica, own counter).
-  auto read_ref = [&](ReplicaId own, std::uint64_t counter, bool allow_none) -> result<Dot> {
+  std::uint64_t prev_right = 0;
+  auto read_ref = [&](ReplicaId own, std::uint64_t counter, bool allow_none,
+                      bool is_right = false) -> result<Dot> {
     auto code = reps.varint();
     if (!code) return code.error();
     if (*code == 0) {
@@ -278,6 +288,15 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
     }
     auto c = ctrs.varint();
     if (!c) return c.error();
+    if (*code == 1 && is_right) {
+      const std::int64_t d = zigzag_decode(*c);
+      const std::uint64_t mag =
+          d < 0 ? ~static_cast<std::uint64_t>(d) + 1 : static_cast<std::uint64_t>(d);
+      if (d < 0 ? mag >= prev_right : mag >= counter - prev_right) return errc::invalid_value;
+      prev_right = d < 0 ? prev_right - mag : prev_right + mag;
+      if (prev_right == 0) return errc::invalid_value;
+      return Dot{own, prev_right};
+    }
     if (*code == 1) {
       if (*c == 0 || *c >= counter) return errc::invalid_value;
       return Dot{own, counter - *c};
@@ -290,6 +309,7 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
   };
   for (const Block& blk : blocks) {
     const ReplicaId own = ids[blk.r];
+    prev_right = 0;
     std::uint64_t counter = blk.start;
     for (std::uint64_t i = 0; i < blk.n; ++i) {
       auto h = head.varint();
@@ -307,7 +327,7 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
         op.kind = k == 0 ? kInsert : kInsertGc;
         auto left = read_ref(own, counter, true);
         if (!left) return left.error();
-        auto right = read_ref(own, counter, true);
+        auto right = read_ref(own, counter, true, true);
         if (!right) return right.error();
         op.left = *left;
         op.right = *right;
