@@ -198,6 +198,17 @@ std::uint64_t Doc::pending_count() const {
   return impl_->pending_ops;
 }
 
+Bytes Doc::encode_pending() const {
+  if (impl_->pending.empty()) return {};
+  std::vector<Bytes> parts;
+  for (const auto& [key, rec] : impl_->pending) {
+    Writer w;
+    detail::doc::encode_record(w, rec);
+    parts.push_back(std::move(w).take());
+  }
+  return detail::doc::frame_update(parts);
+}
+
 std::uint64_t Doc::digest() const {
   return impl_->digest();
 }

@@ -100,6 +100,9 @@ class Doc final : public SyncDocument {
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override;
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
   [[nodiscard]] std::uint64_t pending_count() const override;
+  // The records waiting for dependencies, as an update (empty when none): what
+  // a storage compaction must keep next to encode_snapshot(), which omits them.
+  [[nodiscard]] Bytes encode_pending() const;
   // FNV-1a over the objects' state in ObjectId order (live entries with their dots).
   [[nodiscard]] std::uint64_t digest() const override;
   [[nodiscard]] Bytes encode_snapshot() const override;
