@@ -168,3 +168,32 @@ TEST_CASE("text: gc drops deleted content and keeps merging") {
   a.check_invariants();
   b.check_invariants();
 }
+
+TEST_CASE("text: backspacing over typed text, ASCII and not") {
+  for (const std::string word : {"hello", "h\xC3\xA9l\xF0\x9F\x98\x80o"}) {
+    Text a(ReplicaId{1});
+    a.insert(0, "[]");
+    std::size_t at = 1;
+    for (std::size_t i = 0; i < word.size();) {
+      const auto c = static_cast<unsigned char>(word[i]);
+      const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      a.insert(at++, word.substr(i, len));
+      i += len;
+    }
+    Text b(ReplicaId{2});
+    REQUIRE(b.apply(a.encode()));
+    const auto vv = b.version();
+    for (int k = 0; k < 4; ++k) {
+      a.erase(--at, 1);
+      a.check_invariants();
+    }
+    a.insert(at, "p!");
+    CHECK(a.to_string() == "[hp!]");
+    REQUIRE(b.apply(a.encode_since(vv)));
+    CHECK(b.to_string() == "[hp!]");
+    b.check_invariants();
+    auto c = Text::decode(a.encode(), ReplicaId{3});
+    REQUIRE(c);
+    CHECK(c->to_string() == "[hp!]");
+  }
+}

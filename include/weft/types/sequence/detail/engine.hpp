@@ -21,6 +21,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -165,8 +166,8 @@ class Engine {
     return const_cast<Run*>(std::as_const(*this).find_run(r, c));
   }
   // The item holding element (r, c) and the element's offset in it.
-  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c) const;
-  [[nodiscard]] std::uint64_t key_of(const Origin& o) const {
+  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c);
+  [[nodiscard]] std::uint64_t key_of(const Origin& o) {
     const auto [p, off] = locate_dot(o.replica, o.counter);
     return tree_.abs_index(p) + off + 1;
   }
@@ -185,8 +186,7 @@ class Engine {
   [[nodiscard]] std::uint64_t to_elements(unsigned u, std::uint64_t pos);
   auto mover() {
     return [this](const Item& it, std::uint32_t leaf) {
-      Run* run = find_run(it.replica, it.counter);
-      if (run != nullptr && run->counter == it.counter) run->hint = leaf;
+      if ((it.flags & kHead) != 0) find_run(it.replica, it.counter)->hint = leaf;
     };
   }
   // Splits item p after k elements (0 < k < len); returns the right part's slot.
@@ -196,13 +196,20 @@ class Engine {
   // Items merge only inside one run, so an item's elements after its first have
   // the previous element as left origin (the integration scan relies on it).
   [[nodiscard]] bool mergeable(const Item& a, const Item& b) const noexcept {
-    return a.replica == b.replica && a.counter + a.len == b.counter && a.flags == b.flags &&
-           ((a.flags & kNoContent) != 0 || a.offset + a.units == b.offset) &&
-           find_run(b.replica, b.counter)->counter != b.counter;
+    return a.replica == b.replica && a.counter + a.len == b.counter && (b.flags & kHead) == 0 &&
+           (a.flags & kStateFlags) == (b.flags & kStateFlags) &&
+           ((a.flags & kNoContent) != 0 || a.offset + a.units == b.offset);
   }
   // Deletes n visible elements starting at visible element pos (elements).
   void delete_visible(std::uint64_t pos, std::uint64_t n);
   void log_delete(std::uint32_t r, DelRun d);
+  static void append_raw(Arena& a, const Elem* src, std::uint32_t units) {
+    if constexpr (std::is_same_v<Arena, std::string>) {
+      a.append(src, units);
+    } else {
+      a.insert(a.end(), src, src + units);
+    }
+  }
   void set_cursor(std::uint32_t leaf) {
     cursor_leaf_ = leaf;
     cursor_start_ = tree_.leaf_start(leaf);
@@ -224,6 +231,7 @@ class Engine {
   Widths cursor_start_;
   // Typing cursor: the local item the last insert ended in, and the visible
   // widths at its end. Valid only until any other edit (reset by each of them).
+  Pos hot_{kNone, 0};  // last slot locate_dot found (a hint, checked on use)
   bool typing_ = false;
   Pos typing_pos_;
   Widths typing_end_;
@@ -265,12 +273,15 @@ typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
   Item right = left;
   std::uint32_t lu = 0;
   std::uint32_t l16 = 0;
-  if ((left.flags & kNoContent) == 0) {
+  if (left.units == left.len) {
+    lu = l16 = (left.flags & kNoContent) == 0 ? k : 0;  // one unit per element (ASCII, List)
+  } else if ((left.flags & kNoContent) == 0) {
     Store::measure(reps_[left.replica].arena, left.offset, k, lu, l16);
   }
   left.len = k;
   left.units = lu;
   left.u16 = l16;
+  right.flags &= ~kHead;
   right.counter += k;
   right.len -= k;
   right.offset += lu;
@@ -302,14 +313,14 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
       ok = !ri.deleted();
       r = {ri.counter, ri.replica};
     }
-    if (ok && l.replica == 0 && l.flags == 0 && l.counter + l.len == next_ &&
+    if (ok && l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
         me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == r) {
       Item ext = l;
       ext.len += n;
       ext.units += units;
       ext.u16 += u16;
-      me.arena.insert(me.arena.end(), src, src + units);
+      append_raw(me.arena, src, units);
       tree_.set(typing_pos_, ext);
       me.runs.back().len += n;
       next_ += n;
@@ -344,14 +355,14 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     const Item& l = tree_.at(lp);
     left = {l.counter + l.len - 1, l.replica};
     // Typing on: extend the run (and its item) in place.
-    if (l.replica == 0 && l.flags == 0 && l.counter + l.len == next_ &&
+    if (l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
         me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == right) {
       Item ext = l;
       ext.len += n;
       ext.units += units;
       ext.u16 += u16;
-      me.arena.insert(me.arena.end(), src, src + units);
+      append_raw(me.arena, src, units);
       tree_.set(lp, ext);
       me.runs.back().len += n;
       next_ += n;
@@ -364,8 +375,8 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
       return range;
     }
   }
-  const Item it{next_, 0, n, static_cast<std::uint32_t>(me.arena.size()), units, u16, 0};
-  me.arena.insert(me.arena.end(), src, src + units);
+  const Item it{next_, 0, n, static_cast<std::uint32_t>(me.arena.size()), units, u16, kHead};
+  append_raw(me.arena, src, units);
   me.runs.push_back(Run{next_, left, right, n, it.offset, 0});
   const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
   me.runs.back().hint = at.leaf;
@@ -400,6 +411,38 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n) {
     const auto f = locate(0, pos);
     Pos p = f.pos;
     const auto off = static_cast<std::uint32_t>(pos - f.before.w[0]);
+    // Backspacing: the last element of an item moves into the tombstone after it.
+    {
+      Leaf& l = tree_.leaf(p.leaf);
+      const Item x = l.items[p.idx];
+      if (off + 1 == x.len && x.len > 1 && p.idx + 1 < l.n) {
+        const Item y = l.items[p.idx + 1];
+        if (y.replica == x.replica && y.counter == x.counter + x.len &&
+            (y.flags & kStateFlags) == kDeleted && (y.flags & kHead) == 0 &&
+            x.offset + x.units == y.offset) {
+          std::uint32_t pu = x.len - 1;
+          std::uint32_t p16 = x.len - 1;
+          if (x.units != x.len)
+            Store::measure(reps_[x.replica].arena, x.offset, x.len - 1, pu, p16);
+          Item nx = x;
+          nx.len -= 1;
+          nx.units = pu;
+          nx.u16 = p16;
+          Item ny = y;
+          ny.counter -= 1;
+          ny.len += 1;
+          ny.offset -= x.units - pu;
+          ny.units += x.units - pu;
+          ny.u16 += x.u16 - p16;
+          tree_.set(p, nx);
+          tree_.set({p.leaf, p.idx + 1}, ny);
+          log_delete(0, DelRun{next_, x.counter + x.len - 1, 1, x.replica, 1});
+          ++next_;
+          --n;
+          continue;
+        }
+      }
+    }
     if (off > 0) p = split(p, off);
     const std::uint32_t len = tree_.at(p).len;
     const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(n, len));
@@ -471,15 +514,29 @@ void Engine<Store>::mark_deleted(Pos p) {
 }
 
 template <class Store>
-std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
-    std::uint32_t r, std::uint64_t c) const {
-  const Run* run = find_run(r, c);
+std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(std::uint32_t r,
+                                                                                std::uint64_t c) {
+  // Remote ops mostly refer to what the previous one touched: try there first. The
+  // slot may be stale, but an item containing the dot is the dot's only home.
+  if (hot_.leaf < tree_.leaf_count()) {
+    const Leaf& l = tree_.leaf(hot_.leaf);
+    const std::uint32_t lo = hot_.idx > 0 ? hot_.idx - 1 : 0;
+    for (std::uint32_t i = lo; i < l.n && i <= hot_.idx + 1; ++i) {
+      if (l.items[i].contains(r, c)) {
+        hot_ = {hot_.leaf, i};
+        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
+      }
+    }
+  }
+  Run* run = find_run(r, c);
   if (run == nullptr) throw std::logic_error("sequence: dot of no insert run");
   for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next) {
     const Leaf& l = tree_.leaf(leaf);
     for (std::uint32_t i = 0; i < l.n; ++i) {
       if (l.items[i].contains(r, c)) {
-        return {Pos{leaf, i}, static_cast<std::uint32_t>(c - l.items[i].counter)};
+        if (l.items[i].counter == run->counter) run->hint = leaf;  // the head moved on
+        hot_ = {leaf, i};
+        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
       }
     }
   }

@@ -16,9 +16,9 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
   if (!rep.runs.empty() && tree_.prev(dest, lp)) {
     const Item& l = tree_.at(lp);
     Run& last = rep.runs.back();
-    if (l.replica == it.replica && l.flags == it.flags && l.counter + l.len == it.counter &&
-        last.counter + last.len == it.counter && last.right == right &&
-        left == Origin{it.counter - 1, it.replica} &&
+    if (l.replica == it.replica && (l.flags & kStateFlags) == (it.flags & kStateFlags) &&
+        l.counter + l.len == it.counter && last.counter + last.len == it.counter &&
+        last.right == right && left == Origin{it.counter - 1, it.replica} &&
         ((it.flags & kNoContent) != 0
              ? last.offset == kNoOffset
              : l.offset + l.units == it.offset && last.offset != kNoOffset)) {
@@ -86,7 +86,7 @@ void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     cur_key += o.len;
     scan = tree_.next(scan);
   }
-  place(dest, Item{counter, r, n, offset, units, u16, flags}, left, right);
+  place(dest, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
 }
 
 template <class Store>
@@ -368,6 +368,7 @@ void Engine<Store>::check_invariants() const {
     if (run == nullptr || it.counter + it.len > run->counter + run->len) {
       fail("item not inside one insert run");
     }
+    if (((it.flags & kHead) != 0) != (it.counter == run->counter)) fail("item head flag");
     if ((it.flags & kNoContent) == 0) {
       std::uint32_t units = 0;
       std::uint32_t u16 = 0;

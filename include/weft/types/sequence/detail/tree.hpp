@@ -43,6 +43,8 @@ struct Widths {
 
 inline constexpr std::uint32_t kDeleted = 1;    // a tombstone
 inline constexpr std::uint32_t kNoContent = 2;  // content dropped by gc (always deleted)
+inline constexpr std::uint32_t kHead = 4;       // holds the first element of its insert run
+inline constexpr std::uint32_t kStateFlags = kDeleted | kNoContent;
 
 // A run of consecutive elements inserted by one replica with consecutive counters
 // and contiguous content. 32 bytes.
