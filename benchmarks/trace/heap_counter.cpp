@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <new>
 
+#if !defined(WEFT_SANITIZED)
 namespace {
 // Plain counter: weft-trace runs on one thread, and an atomic would tax every
 // allocation of the code being measured.
 std::size_t g_live = 0;
 }  // namespace
+#endif
 
 namespace weft::bench {
 
