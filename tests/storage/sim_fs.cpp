@@ -119,19 +119,6 @@ std::shared_ptr<SimFs> SimFs::crash(std::uint64_t seed, bool lose_all) const {
   return std::shared_ptr<SimFs>(new SimFs(next));
 }
 
-std::vector<std::string> SimFs::names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, id] : state_->names) out.push_back(name);
-  return out;
-}
-
-Bytes& SimFs::contents(const std::string& path) {
-  Inode& node = state_->inodes.at(state_->names.at(path));
-  node.durable = node.current;
-  node.pending.clear();
-  return node.current;
-}
-
 result<std::unique_ptr<storage::File>> SimFs::open(const std::string& path,
                                                    storage::OpenMode mode) {
   if (!state_->begin(OpKind::open)) return storage_errc::io_error;

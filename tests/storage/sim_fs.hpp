@@ -46,9 +46,6 @@ class SimFs final : public storage::FileSystem {
   [[nodiscard]] const std::vector<std::uint64_t>& sync_points() const {
     return state_->sync_points;
   }
-  // Direct access for corruption tests.
-  [[nodiscard]] std::vector<std::string> names() const;
-  Bytes& contents(const std::string& path);
 
   result<std::unique_ptr<storage::File>> open(const std::string& path,
                                               storage::OpenMode mode) override;
