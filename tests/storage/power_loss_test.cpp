@@ -126,3 +126,26 @@ TEST_CASE("power loss just before and just after every sync point", "[storage][p
     }
   }
 }
+
+TEST_CASE("relaxed mode syncs at its group-commit bound", "[storage][power]") {
+  auto fs = std::make_shared<test::SimFs>();
+  StorageOptions options;
+  options.durability = Durability::relaxed;
+  options.relaxed_max_pending = 10;
+  options.relaxed_window = std::chrono::hours(1);
+  auto store = open_file_log_storage("/s", options, fs);
+  REQUIRE(store);
+  REQUIRE((*store)->append("doc", test::make_update(0)));  // creates the log (synced)
+  const auto syncs_after_create = fs->sync_points().size();
+  for (std::uint64_t i = 1; i < 10; ++i) REQUIRE((*store)->append("doc", test::make_update(i)));
+  CHECK(fs->sync_points().size() == syncs_after_create + 1);  // the 10th pending append
+  for (std::uint64_t i = 10; i < 25; ++i) REQUIRE((*store)->append("doc", test::make_update(i)));
+  // Power loss that keeps nothing unsynced: the windows up to append 20 survive.
+  auto image = fs->crash(1, /*lose_all=*/true);
+  auto reopened = open_file_log_storage("/s", options, image);
+  REQUIRE(reopened);
+  auto data = (*reopened)->load("doc");
+  REQUIRE(data);
+  CHECK(data->updates.size() == 20);
+  CHECK_FALSE(data->recovery.truncated());
+}
