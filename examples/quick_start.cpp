@@ -60,10 +60,14 @@ struct Replica {
   void ship(std::function<void(Replica&)> change) { outbox.push_back(std::move(change)); }
 
   [[nodiscard]] std::string describe() const {
-    std::string out = "\"" + title.value().value_or("(untitled)") + "\": ";
+    std::string out;
+    out.append("\"").append(title.value().value_or("(untitled)")).append("\": ");
     const auto list = items.elements();
-    for (std::size_t i = 0; i < list.size(); ++i) out += (i > 0 ? ", " : "") + list[i];
-    out += " | budget " + std::to_string(budget.value()) + " EUR";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i > 0) out.append(", ");
+      out.append(list[i]);
+    }
+    out.append(" | budget ").append(std::to_string(budget.value())).append(" EUR");
     return out;
   }
 };

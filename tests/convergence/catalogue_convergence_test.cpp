@@ -4,6 +4,7 @@
 // All replicas must then be equal, and equal to the type's reference model
 // computed from the operations and their causal histories (catalogue_traits).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "laws/catalogue_traits.hpp"
@@ -26,7 +27,7 @@ template <class X>
 struct Message {
   int to;
   std::size_t op;
-  Delta<X> delta;
+  std::shared_ptr<const Delta<X>> delta;  // shared by all its deliveries
 };
 
 template <class X>
@@ -43,7 +44,7 @@ void run_seed(std::uint64_t seed) {
     wall[static_cast<std::size_t>(i)] = 1'000'000 + rng() % 50;
     clocks.emplace_back([&wall, i] { return wall[static_cast<std::size_t>(i)]; });
   }
-  OpLog<typename T::Op> log(kReplicas);
+  OpLog<typename T::Op> log(kReplicas, T::tracks_causality);
   std::vector<Message<X>> in_flight;
 
   auto deliver_one = [&] {
@@ -51,7 +52,7 @@ void run_seed(std::uint64_t seed) {
     std::swap(in_flight[k], in_flight.back());
     Message<X> m = std::move(in_flight.back());
     in_flight.pop_back();
-    replicas[static_cast<std::size_t>(m.to)].join(m.delta);
+    replicas[static_cast<std::size_t>(m.to)].join(*m.delta);
     log.deliver(static_cast<std::size_t>(m.to), m.op);
   };
 
@@ -60,13 +61,21 @@ void run_seed(std::uint64_t seed) {
     wall[i] += rng() % 3;
     auto op = T::random_op(rng);
     const std::size_t index = log.record(op, i, ids[i]);
-    auto delta = T::apply(replicas[i], ids[i], log.op(index), clocks[i]);
+    const auto delta =
+        std::make_shared<const Delta<X>>(T::apply(replicas[i], ids[i], log.op(index), clocks[i]));
     for (int j = 0; j < kReplicas; ++j) {
       if (static_cast<std::size_t>(j) == i || chance(rng, 15)) continue;  // dropped
       in_flight.push_back({j, index, delta});
       if (chance(rng, 10)) in_flight.push_back({j, index, delta});  // duplicated
     }
     for (int n = pick(rng, 4); n > 0 && !in_flight.empty(); --n) deliver_one();
+    // Now and then a replica sends its full state, repairing earlier drops.
+    if (chance(rng, 4)) {
+      const auto from = static_cast<std::size_t>(pick(rng, kReplicas));
+      const auto to = static_cast<std::size_t>(pick(rng, kReplicas));
+      replicas[to].join(replicas[from]);
+      log.merge(to, from);
+    }
   }
   while (!in_flight.empty()) deliver_one();
   // Anti-entropy: full states, in a random order, until everyone has everything.

@@ -7,7 +7,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <random>
 #include <set>
@@ -46,7 +48,27 @@ class History {
   std::vector<std::uint64_t> bits_;
 };
 
-using Path = std::vector<int>;
+// Where an operation acts: () the whole value, (x) one element or key,
+// (k, x) an element inside a map's value. Fixed size: no allocation per op.
+class Path {
+ public:
+  Path() = default;
+  Path(std::initializer_list<int> parts) : size_(parts.size()) {
+    std::copy(parts.begin(), parts.end(), parts_.begin());
+  }
+  [[nodiscard]] bool starts_with(const Path& prefix) const {
+    return size_ >= prefix.size_ &&
+           std::equal(prefix.parts_.begin(), prefix.parts_.begin() + prefix.size_, parts_.begin());
+  }
+  friend bool operator<(const Path& a, const Path& b) {
+    return std::lexicographical_compare(a.parts_.begin(), a.parts_.begin() + a.size_,
+                                        b.parts_.begin(), b.parts_.begin() + b.size_);
+  }
+
+ private:
+  std::array<int, 2> parts_{};
+  std::size_t size_ = 0;
+};
 
 // Every operation issued in a run, with what each replica has seen.
 //
@@ -67,15 +89,21 @@ class OpLog {
     std::vector<std::size_t> superseded_by;  // filled as later ops arrive
   };
 
-  explicit OpLog(std::size_t replicas) : known_(replicas), live_(replicas) {}
+  // `track` false skips the supersession bookkeeping, for types whose model
+  // does not depend on causality (counters, grow-only sets, LWW).
+  OpLog(std::size_t replicas, bool track) : track_(track), known_(replicas), live_(replicas) {}
 
   // Records an op issued by replica `at` (before it is applied).
   std::size_t record(const Op& op, std::size_t at, ReplicaId origin) {
     const std::size_t index = entries_.size();
+    if (!track_) {
+      entries_.push_back(Entry{op, origin, {}, {}});
+      return index;
+    }
     const Path path = op.path();
     std::vector<std::size_t> supersedes;
     auto& live = live_[at];
-    for (auto it = live.lower_bound(path); it != live.end() && starts_with(it->first, path); ++it) {
+    for (auto it = live.lower_bound(path); it != live.end() && it->first.starts_with(path); ++it) {
       supersedes.insert(supersedes.end(), it->second.begin(), it->second.end());
     }
     for (std::size_t s : supersedes) entries_[s].superseded_by.push_back(index);
@@ -84,19 +112,22 @@ class OpLog {
     return index;
   }
   // Replica `to` receives the effect of op `index` (its delta).
-  void deliver(std::size_t to, std::size_t index) { learn(to, index); }
-  // Replica `to` receives the full state of `from` (only at the end of a run:
-  // live sets are not maintained past this point).
-  void merge(std::size_t to, std::size_t from) { known_[to].merge(known_[from]); }
+  void deliver(std::size_t to, std::size_t index) {
+    if (track_) learn(to, index);
+  }
+  // Replica `to` receives the full state of `from`.
+  void merge(std::size_t to, std::size_t from) {
+    if (!track_) return;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (known_[from].has(i)) learn(to, i);
+    }
+  }
 
   Op& op(std::size_t index) { return entries_[index].op; }
   [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
   [[nodiscard]] bool live(std::size_t i) const { return entries_[i].superseded_by.empty(); }
 
  private:
-  static bool starts_with(const Path& p, const Path& prefix) {
-    return p.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), p.begin());
-  }
   void learn(std::size_t at, std::size_t index) {
     if (known_[at].has(index)) return;
     known_[at].set(index);
@@ -108,6 +139,7 @@ class OpLog {
     if (!dead) live[e.op.path()].push_back(index);
   }
 
+  bool track_;
   std::vector<Entry> entries_;
   std::vector<History> known_;
   std::vector<std::map<Path, std::vector<std::size_t>>> live_;
@@ -162,6 +194,7 @@ struct Traits;
 
 template <>
 struct Traits<GCounter> {
+  static constexpr bool tracks_causality = false;
   using Op = CounterOp;
   static Op random_op(Rng& rng) { return {false, 1 + rng() % 5}; }
   static Delta<GCounter> apply(GCounter& s, ReplicaId r, Op& op, HybridLogicalClock&) {
@@ -177,6 +210,7 @@ struct Traits<GCounter> {
 
 template <>
 struct Traits<PNCounter> {
+  static constexpr bool tracks_causality = false;
   using Op = CounterOp;
   static Op random_op(Rng& rng) { return {chance(rng, 40), 1 + rng() % 5}; }
   static Delta<PNCounter> apply(PNCounter& s, ReplicaId r, Op& op, HybridLogicalClock&) {
@@ -195,6 +229,7 @@ struct Traits<PNCounter> {
 
 template <>
 struct Traits<LwwRegister<std::string>> {
+  static constexpr bool tracks_causality = false;
   using X = LwwRegister<std::string>;
   using Op = ValueOp;
   static Op random_op(Rng& rng) { return {0, 0, fmt::format("v{}", pick(rng, 1000)), {}}; }
@@ -218,6 +253,7 @@ struct Traits<LwwRegister<std::string>> {
 
 template <>
 struct Traits<MvRegister<int>> {
+  static constexpr bool tracks_causality = true;
   using X = MvRegister<int>;
   using Op = ValueOp;
   static Op random_op(Rng& rng) { return {chance(rng, 10) ? 1 : 0, pick(rng, 50), {}, {}}; }
@@ -240,6 +276,7 @@ inline constexpr int kDomain = 12;
 
 template <>
 struct Traits<GSet<int>> {
+  static constexpr bool tracks_causality = false;
   using X = GSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {0, pick(rng, 4 * kDomain)}; }
@@ -256,6 +293,7 @@ struct Traits<GSet<int>> {
 
 template <>
 struct Traits<TwoPSet<int>> {
+  static constexpr bool tracks_causality = false;
   using X = TwoPSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {chance(rng, 25) ? 1 : 0, pick(rng, 4 * kDomain)}; }
@@ -288,6 +326,7 @@ std::map<int, std::vector<const Op*>> live_by_element(const OpLog<Op>& log) {
 
 template <>
 struct Traits<AwSet<int>> {
+  static constexpr bool tracks_causality = true;
   using X = AwSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) {
@@ -313,6 +352,7 @@ struct Traits<AwSet<int>> {
 
 template <>
 struct Traits<RwSet<int>> {
+  static constexpr bool tracks_causality = true;
   using X = RwSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {chance(rng, 40) ? 1 : 0, pick(rng, kDomain)}; }
@@ -334,6 +374,7 @@ struct Traits<RwSet<int>> {
 
 template <>
 struct Traits<EwFlag> {
+  static constexpr bool tracks_causality = true;
   using Op = FlagOp;
   static Op random_op(Rng& rng) { return {chance(rng, 50)}; }
   static Delta<EwFlag> apply(EwFlag& s, ReplicaId r, Op& op, HybridLogicalClock&) {
@@ -350,6 +391,7 @@ struct Traits<EwFlag> {
 
 template <>
 struct Traits<DwFlag> {
+  static constexpr bool tracks_causality = true;
   using Op = FlagOp;
   static Op random_op(Rng& rng) { return {chance(rng, 50)}; }
   static Delta<DwFlag> apply(DwFlag& s, ReplicaId r, Op& op, HybridLogicalClock&) {
@@ -369,6 +411,7 @@ struct Traits<DwFlag> {
 
 template <>
 struct Traits<OrMap<int, AwSet<int>>> {
+  static constexpr bool tracks_causality = true;
   using X = OrMap<int, AwSet<int>>;
   using Op = MapOp;
   static Op random_op(Rng& rng) {
@@ -411,6 +454,7 @@ struct Traits<OrMap<int, AwSet<int>>> {
 // updater's whole counter (what it saw live, plus its increment).
 template <>
 struct Traits<OrMap<int, GCounter>> {
+  static constexpr bool tracks_causality = true;
   using X = OrMap<int, GCounter>;
   using Op = MapCounterOp;
   static Op random_op(Rng& rng) { return {chance(rng, 12) ? 1 : 0, pick(rng, 5), 1 + rng() % 4}; }

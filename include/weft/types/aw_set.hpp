@@ -15,6 +15,7 @@
 // std::invalid_argument) and returns the Delta to ship to other replicas;
 // the local state is already updated.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <span>
 #include <vector>
 
@@ -36,9 +37,8 @@ class AwSet {
 
   Delta<AwSet> add(ReplicaId replica, const T& element) {
     detail::require_replica(replica);  // before touching the state: throwing leaves it intact
-    auto slot = state_.store.take(element);
-    auto [fresh, delta_ctx] = detail::replace_slot(slot, state_.ctx, replica, detail::Unit{});
-    state_.store.put(element, std::move(slot));
+    auto [fresh, delta_ctx] =
+        detail::replace_slot(state_.store.slot(element), state_.ctx, replica, detail::Unit{});
     Store delta;
     delta.put(element, std::move(fresh));
     return make_delta(std::move(delta), std::move(delta_ctx));

@@ -11,6 +11,7 @@
 // the context. All operations O(live events).
 // Errors: a nil replica throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <span>
 
 #include "weft/types/delta.hpp"

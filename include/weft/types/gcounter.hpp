@@ -10,6 +10,7 @@
 // passing 2^64 - 1 throws std::overflow_error (state unchanged). value() sums
 // modulo 2^64.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <cstdint>
 #include <limits>
 #include <span>

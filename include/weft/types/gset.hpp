@@ -10,6 +10,7 @@
 // (and so that OrMap can treat every value alike); a nil one throws
 // std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <algorithm>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <optional>
@@ -43,7 +44,7 @@ class GSet {
   [[nodiscard]] bool empty() const noexcept { return elements_.empty(); }
   [[nodiscard]] std::vector<T> elements() const {
     std::vector<T> out(elements_.begin(), elements_.end());
-    std::sort(out.begin(), out.end());
+    std::sort(out.begin(), out.end(), detail::Less<T>{});
     return out;
   }
 
@@ -79,7 +80,7 @@ struct Codec<GSet<T>> {
     for (std::size_t i = 0; i < *n; ++i) {
       auto e = decode_value<T>(r);
       if (!e) return e.error();
-      if (prev && !(*prev < *e)) return errc::non_canonical;
+      if (prev && !detail::Less<T>{}(*prev, *e)) return errc::non_canonical;
       s.elements_.insert(*e);
       prev = std::move(*e);
     }

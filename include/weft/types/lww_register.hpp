@@ -10,9 +10,9 @@
 // State: at most one (timestamp, replica, value); O(1) per operation.
 // Errors: a nil replica throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <optional>
 #include <span>
-#include <tuple>
 
 #include "weft/core/hybrid_logical_clock.hpp"
 #include "weft/types/delta.hpp"
@@ -74,7 +74,9 @@ class LwwRegister {
  private:
   friend struct Codec<LwwRegister>;
   [[nodiscard]] static bool beats(const Write& a, const Write& b) {
-    return std::tie(a.timestamp, a.replica, a.value) > std::tie(b.timestamp, b.replica, b.value);
+    if (a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
+    if (a.replica != b.replica) return a.replica > b.replica;
+    return detail::Less<T>{}(b.value, a.value);
   }
   std::optional<Write> write_;
 };

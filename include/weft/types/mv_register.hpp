@@ -8,6 +8,7 @@
 // Complexity: assign O(live values); values() O(k log k) for k live values.
 // Errors: a nil replica throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <algorithm>
 #include <span>
 #include <vector>
@@ -43,7 +44,7 @@ class MvRegister {
   [[nodiscard]] std::vector<T> values() const {
     std::vector<T> out;
     for (const auto& e : state_.store) out.push_back(e.value);
-    std::sort(out.begin(), out.end());
+    std::sort(out.begin(), out.end(), detail::Less<T>{});
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }

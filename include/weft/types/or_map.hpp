@@ -26,6 +26,7 @@
 // before throwing stays local (ship a full state later). A nil replica
 // throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -90,9 +91,8 @@ class OrMap {
     } else {
       V value = read(key);
       (void)mutate(value);
-      auto slot = state_.store.take(key);
-      auto [fresh, delta_ctx] = detail::replace_slot(slot, state_.ctx, replica, std::move(value));
-      state_.store.put(key, std::move(slot));
+      auto [fresh, delta_ctx] =
+          detail::replace_slot(state_.store.slot(key), state_.ctx, replica, std::move(value));
       Store store;
       store.put(key, std::move(fresh));
       return make_delta(std::move(store), std::move(delta_ctx));

@@ -8,6 +8,7 @@
 // increments (or of decrements) passing 2^64 - 1 throws std::overflow_error.
 // value() is P - N in two's complement (exact while |value| < 2^63).
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <cstdint>
 #include <span>
 

@@ -12,6 +12,7 @@
 // Complexity: add/remove/contains O(1) expected; join and encode as AwSet;
 // size() is O(n). Errors: a nil replica throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <span>
 #include <vector>
 
@@ -76,9 +77,8 @@ class RwSet {
   }
   Delta<RwSet> write(ReplicaId replica, const T& element, bool add) {
     detail::require_replica(replica);  // before touching the state: throwing leaves it intact
-    auto slot = state_.store.take(element);
-    auto [fresh, delta_ctx] = detail::replace_slot(slot, state_.ctx, replica, add);
-    state_.store.put(element, std::move(slot));
+    auto [fresh, delta_ctx] =
+        detail::replace_slot(state_.store.slot(element), state_.ctx, replica, add);
     Store delta;
     delta.put(element, std::move(fresh));
     return Delta<RwSet>(detail::CausalAccess::make<RwSet>(

@@ -8,6 +8,7 @@
 // State: two grow-only sets, added and removed (tombstones are kept forever).
 // Complexity: as GSet. Errors: a nil replica throws std::invalid_argument.
 // Thread safety: a value type; concurrent const use is safe.
+// Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <span>
 #include <vector>
 

@@ -41,13 +41,15 @@ class DotMap {
     out.reserve(map_.size());
     for (const auto& kv : map_) out.push_back(&kv);
     std::sort(out.begin(), out.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
+              [](const auto* a, const auto* b) { return Less<K>{}(a->first, b->first); });
     return out;
   }
 
   // Mutation hooks for the types built on this map. Callers keep the
   // invariant that no stored value is empty.
   void put(const K& key, S store) { map_.insert_or_assign(key, std::move(store)); }
+  // The store of `key`, inserted empty if absent; the caller must fill it.
+  [[nodiscard]] S& slot(const K& key) { return map_.try_emplace(key).first->second; }
   void erase(const K& key) { map_.erase(key); }
   void clear() noexcept { map_.clear(); }
   // Moves the store of `key` out (empty if absent) and erases the key.
@@ -124,7 +126,7 @@ class DotMap {
     for (std::size_t i = 0; i < *n; ++i) {
       auto key = decode_value<K>(r);
       if (!key) return key.error();
-      if (prev != nullptr && !(*prev < *key)) return errc::non_canonical;
+      if (prev != nullptr && !Less<K>{}(*prev, *key)) return errc::non_canonical;
       auto store = S::decode(r, table, ctx, false);
       if (!store) return store.error();
       auto [it, inserted] = m.map_.emplace(std::move(*key), std::move(*store));

@@ -6,6 +6,7 @@
 // encoding. An element type therefore needs a hash, == and <, plus a Codec.
 #include <concepts>
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <string_view>
 
@@ -35,6 +36,23 @@ struct Hash<Bytes> {
   std::size_t operator()(const Bytes& b) const noexcept {
     return mix(std::hash<std::string_view>{}(
         std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
+  }
+};
+
+// The element order used for canonical encodings. Bytes compares with one
+// memcmp (GCC 12 at -O3 misreports std::vector's <=> as an overread).
+template <class T>
+struct Less {
+  bool operator()(const T& a, const T& b) const { return a < b; }
+};
+template <>
+struct Less<Bytes> {
+  bool operator()(const Bytes& a, const Bytes& b) const noexcept {
+    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    if (n != 0) {
+      if (const int c = std::memcmp(a.data(), b.data(), n); c != 0) return c < 0;
+    }
+    return a.size() < b.size();
   }
 };
 
