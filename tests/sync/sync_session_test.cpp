@@ -1,5 +1,7 @@
 #include <functional>
 
+#include <fmt/format.h>
+
 #include "support/catch.hpp"
 #include "sync/op_set_document.hpp"
 #include "weft/sync/sync_session.hpp"
@@ -50,8 +52,8 @@ bool has(const std::vector<SyncEvent::Kind>& v, SyncEvent::Kind k) {
 TEST_CASE("the handshake brings both sides up to date in one round trip", "[sync][session]") {
   OpSetDocument a(ReplicaId{1});
   OpSetDocument b(ReplicaId{2});
-  for (int i = 0; i < 5; ++i) (void)a.add("a" + std::to_string(i));
-  for (int i = 0; i < 3; ++i) (void)b.add("b" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) (void)a.add(fmt::format("a{}", i));
+  for (int i = 0; i < 3; ++i) (void)b.add(fmt::format("b{}", i));
   SyncSession sa;
   SyncSession sb;
   sa.add_document("doc", a);
@@ -113,8 +115,8 @@ TEST_CASE("anti-entropy repairs lost messages without reconnecting", "[sync][ses
   wire.pump();
   wire.keep = [](int, std::size_t) { return false; };  // the link goes dark
   for (int i = 0; i < 10; ++i) {
-    sa.broadcast("doc", a.add("a" + std::to_string(i)));
-    sb.broadcast("doc", b.add("b" + std::to_string(i)));
+    sa.broadcast("doc", a.add(fmt::format("a{}", i)));
+    sb.broadcast("doc", b.add(fmt::format("b{}", i)));
   }
   wire.pump();
   CHECK(a.ops().size() == 10);

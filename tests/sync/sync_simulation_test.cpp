@@ -4,6 +4,8 @@
 // anti-entropy rounds, with nothing pending.
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
 #include "sync/op_set_document.hpp"
@@ -49,7 +51,7 @@ void run_simulation(std::uint64_t seed, std::size_t n, int operations) {
     const std::size_t who = rng() % n;
     if (net.is_up(who)) {
       auto& r = replicas[who];
-      r.host->publish("shared", r.doc->add("v" + std::to_string(op)));
+      r.host->publish("shared", r.doc->add(fmt::format("v{}", op)));
       ++total_adds;
       // Durable mode: a local edit is on disk before it is sent, so a crash loses only
       // what arrived from peers since, which sync fetches again.
