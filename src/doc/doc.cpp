@@ -1,6 +1,7 @@
 // Doc: history, causal delivery, updates and snapshots.
 #include "weft/doc/doc.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "doc_impl.hpp"
@@ -19,21 +20,33 @@ struct PtrSlot {
   [[nodiscard]] const TxRecord* second_ptr() const { return rec; }
 };
 
+// The keys of `pending` in canonical (topological) order: one pass in this
+// order integrates every record whose dependencies are present, since a
+// record's dependencies all sort before it.
+template <class M>
+std::vector<PendingKey> causal_order(const M& pending) {
+  std::vector<std::pair<TxKey, PendingKey>> keyed;
+  keyed.reserve(pending.size());
+  for (const auto& [k, slot] : pending) keyed.emplace_back(key_of(*slot.second_ptr()), k);
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<PendingKey> out;
+  out.reserve(keyed.size());
+  for (const auto& [tk, k] : keyed) out.push_back(k);
+  return out;
+}
+
+bool ready(const TxRecord& rec, const VersionVector& sv) {
+  return rec.first == sv.get(rec.replica) + 1 && rec.deps.dominated_by(sv);
+}
+
 // Removes from `pending` every record that causal delivery would integrate
 // after `sv`, advancing `sv` (a dry run of apply_update's loop).
 void drain(std::map<PendingKey, PtrSlot>& pending, VersionVector& sv) {
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (auto it = pending.begin(); it != pending.end();) {
-      const TxRecord& rec = *it->second.rec;
-      if (rec.first == sv.get(rec.replica) + 1 && rec.deps.dominated_by(sv)) {
-        sv.advance(rec.replica, rec.last());
-        it = pending.erase(it);
-        progress = true;
-      } else {
-        ++it;
-      }
-    }
+  for (const PendingKey& k : causal_order(pending)) {
+    auto it = pending.find(k);
+    if (!ready(*it->second.rec, sv)) continue;
+    sv.advance(it->second.rec->replica, it->second.rec->last());
+    pending.erase(it);
   }
 }
 
@@ -175,20 +188,19 @@ result<UpdateStatus> Doc::apply_update(std::span<const std::uint8_t> update,
   m.pending_ops += fresh_ops;
   std::uint64_t applied = 0;
   m.begin_batch();
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (auto it = m.pending.begin(); it != m.pending.end();) {
-      TxRecord& rec = it->second;
-      if (rec.first == m.sv.get(rec.replica) + 1 && rec.deps.dominated_by(m.sv)) {
-        applied += rec.ops.size();
-        m.pending_ops -= rec.ops.size();
-        m.integrate(std::move(rec));
-        it = m.pending.erase(it);
-        progress = true;
-      } else {
-        ++it;
-      }
-    }
+  std::vector<PendingKey> order;
+  {
+    std::map<PendingKey, PtrSlot> view;
+    for (const auto& [k, rec] : m.pending) view.emplace(k, PtrSlot{&rec});
+    order = causal_order(view);
+  }
+  for (const PendingKey& k : order) {
+    auto it = m.pending.find(k);
+    if (!ready(it->second, m.sv)) continue;
+    applied += it->second.ops.size();
+    m.pending_ops -= it->second.ops.size();
+    m.integrate(std::move(it->second));
+    m.pending.erase(it);
   }
   m.end_batch(std::string(origin), false);
   return UpdateStatus{applied, m.pending_ops};

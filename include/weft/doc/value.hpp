@@ -11,6 +11,7 @@
 // or a reference to a nested object. Values compare and order by their
 // canonical encoding (so NaN equals itself and doubles compare bitwise).
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
