@@ -41,23 +41,41 @@ struct Origin {
 
 inline constexpr std::uint32_t kNoOffset = 0xFFFFFFFFu;  // run content dropped by gc
 
+// 48 bytes: origins are stored split so that the counters pack together.
 struct Run {
   std::uint64_t counter = 0;
-  Origin left;
-  Origin right;
+  std::uint64_t left_counter = 0;
+  std::uint64_t right_counter = 0;
+  std::uint32_t left_replica = 0;
+  std::uint32_t right_replica = 0;
   std::uint32_t len = 0;
   std::uint32_t offset = 0;  // arena offset of the first element, or kNoOffset
   std::uint32_t hint = 0;    // leaf at or before the run's first piece
+
+  Run() = default;
+  Run(std::uint64_t c, Origin l, Origin r, std::uint32_t n, std::uint32_t off, std::uint32_t h)
+      : counter(c),
+        left_counter(l.counter),
+        right_counter(r.counter),
+        left_replica(l.replica),
+        right_replica(r.replica),
+        len(n),
+        offset(off),
+        hint(h) {}
+  [[nodiscard]] Origin left() const noexcept { return {left_counter, left_replica}; }
+  [[nodiscard]] Origin right() const noexcept { return {right_counter, right_replica}; }
 };
+static_assert(sizeof(Run) == 48);
 
 // Element k of the run (counter + k) deletes target + dir * k of target_replica.
 struct DelRun {
   std::uint64_t counter = 0;
   std::uint64_t target = 0;
   std::uint32_t len = 0;
-  std::uint32_t target_replica = 0;
-  std::int32_t dir = 1;
+  std::uint32_t target_replica : 30 = 0;
+  std::int32_t dir : 2 = 1;  // +1 or -1
 };
+static_assert(sizeof(DelRun) == 24);
 
 // A decoded remote op, named by replica ids (not table indexes).
 struct WireOp {
@@ -173,7 +191,7 @@ class Engine {
   }
   [[nodiscard]] Origin origin_left_of(const Item& o) const noexcept {
     const Run* run = find_run(o.replica, o.counter);
-    if (run->counter == o.counter) return run->left;
+    if (run->counter == o.counter) return run->left();
     return {o.counter - 1, o.replica};
   }
 
@@ -203,7 +221,16 @@ class Engine {
   // Deletes n visible elements starting at visible element pos (elements).
   void delete_visible(std::uint64_t pos, std::uint64_t n);
   void log_delete(std::uint32_t r, DelRun d);
+  // Grows by 1.25x rather than the library's 2x: these logs and arenas are most
+  // of a replica's memory, and appends stay amortised O(1).
+  template <class V>
+  static void reserve_for(V& v, std::size_t extra) {
+    if (v.size() + extra > v.capacity()) {
+      v.reserve(std::max(v.size() + extra, v.capacity() + v.capacity() / 4 + 16));
+    }
+  }
   static void append_raw(Arena& a, const Elem* src, std::uint32_t units) {
+    reserve_for(a, units);
     if constexpr (std::is_same_v<Arena, std::string>) {
       a.append(src, units);
     } else {
@@ -315,7 +342,7 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     }
     if (ok && l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
-        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == r) {
+        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == r) {
       Item ext = l;
       ext.len += n;
       ext.units += units;
@@ -357,7 +384,7 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     // Typing on: extend the run (and its item) in place.
     if (l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
-        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right == right) {
+        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == right) {
       Item ext = l;
       ext.len += n;
       ext.units += units;
@@ -377,6 +404,7 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
   }
   const Item it{next_, 0, n, static_cast<std::uint32_t>(me.arena.size()), units, u16, kHead};
   append_raw(me.arena, src, units);
+  reserve_for(me.runs, 1);
   me.runs.push_back(Run{next_, left, right, n, it.offset, 0});
   const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
   me.runs.back().hint = at.leaf;
@@ -483,6 +511,7 @@ void Engine<Store>::log_delete(std::uint32_t r, DelRun d) {
     }
   }
   if (d.len == 1) d.dir = 1;
+  reserve_for(dels, 1);
   dels.push_back(d);
 }
 

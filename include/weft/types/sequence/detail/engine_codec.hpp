@@ -72,8 +72,8 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
   for (const Block& b : blocks) {
     each(b, [&](const Run* run, const DelRun* del, std::uint64_t) {
       if (run != nullptr) {
-        used[run->left.replica] |= run->left.counter != 0 ? 1 : 0;
-        used[run->right.replica] |= run->right.counter != 0 ? 1 : 0;
+        used[run->left_replica] |= run->left_counter != 0 ? 1 : 0;
+        used[run->right_replica] |= run->right_counter != 0 ? 1 : 0;
       } else {
         used[del->target_replica] = 1;
       }
@@ -122,15 +122,15 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
         if (t > 0) {
           ref(b.r, own - 1, own);
         } else {
-          ref(run->left.replica, run->left.counter, own);
+          ref(run->left_replica, run->left_counter, own);
         }
-        if (run->right.counter != 0 && run->right.replica == b.r) {
+        if (run->right_counter != 0 && run->right_replica == b.r) {
           // Consecutive runs often share a right origin: code it against the last one.
           rcol.varint(1);
-          ccol.zigzag(static_cast<std::int64_t>(run->right.counter - prev_right));
-          prev_right = run->right.counter;
+          ccol.zigzag(static_cast<std::int64_t>(run->right_counter - prev_right));
+          prev_right = run->right_counter;
         } else {
-          ref(run->right.replica, run->right.counter, own);
+          ref(run->right_replica, run->right_counter, own);
         }
         if (!gone) {
           const auto& arena = reps_[b.r].arena;

@@ -18,7 +18,7 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
     Run& last = rep.runs.back();
     if (l.replica == it.replica && (l.flags & kStateFlags) == (it.flags & kStateFlags) &&
         l.counter + l.len == it.counter && last.counter + last.len == it.counter &&
-        last.right == right && left == Origin{it.counter - 1, it.replica} &&
+        last.right() == right && left == Origin{it.counter - 1, it.replica} &&
         ((it.flags & kNoContent) != 0
              ? last.offset == kNoOffset
              : l.offset + l.units == it.offset && last.offset != kNoOffset)) {
@@ -32,6 +32,7 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
     }
   }
   const std::uint32_t offset = (it.flags & kNoContent) != 0 ? kNoOffset : it.offset;
+  reserve_for(rep.runs, 1);
   rep.runs.push_back(Run{it.counter, left, right, it.len, offset, 0});
   const Pos at = tree_.insert(dest, it, mover());
   // insert() may have split a leaf and moved the new item before it was indexed.
@@ -69,7 +70,7 @@ void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     const Item& o = tree_.at(scan);
     const Origin oleft = origin_left_of(o);
     if (oleft == left) {
-      const Origin oright = find_run(o.replica, o.counter)->right;
+      const Origin oright = find_run(o.replica, o.counter)->right();
       const std::uint64_t okey = oright.counter == 0 ? ~std::uint64_t{0} : key_of(oright);
       if (okey < right_key) {
         scanning = true;
@@ -226,6 +227,8 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
   for (const auto& rep : reps_) {
     if (rep.arena.size() + new_units > 0xFFFFFFF0u) return errc::limit_exceeded;
   }
+  // Replica indexes are 30-bit (DelRun); each op names at most three replicas.
+  if (reps_.size() + 3 * work.size() >= (std::size_t{1} << 30)) return errc::limit_exceeded;
 
   // Nothing below can fail.
   cursor_leaf_ = kNone;
@@ -257,6 +260,7 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
         std::uint32_t u16 = 0;
         Store::measure(src, static_cast<std::uint32_t>(op.content_off + skip), n, units, u16);
         Arena& arena = reps_[r].arena;
+        reserve_for(arena, units);
         const auto offset = static_cast<std::uint32_t>(arena.size());
         Store::append(arena, src, static_cast<std::uint32_t>(op.content_off + skip), units);
         integrate_insert(r, counter, n, left, right, offset, units, u16, 0);
