@@ -97,10 +97,17 @@ Summary summarize(const std::vector<weft::bench::RunFigures>& runs) {
   s.median.decode_ms = col(&F::decode_ms);
   s.median.encoded_bytes = col(&F::encoded_bytes);
   s.median.memory_bytes = col(&F::memory_bytes);
+  s.median.replay_cpu_ms = col(&F::replay_cpu_ms);
+  s.median.merge_cpu_ms = col(&F::merge_cpu_ms);
   if (runs[0].floor_ms) {
     std::vector<double> v;
-    for (const auto& r : runs) v.push_back(*r.floor_ms);
+    std::vector<double> c;
+    for (const auto& r : runs) {
+      v.push_back(*r.floor_ms);
+      c.push_back(*r.floor_cpu_ms);
+    }
     s.median.floor_ms = median(v);
+    s.median.floor_cpu_ms = median(c);
   }
   if (runs[0].heap_bytes) {
     std::vector<std::size_t> v;
@@ -142,6 +149,13 @@ void print_json(const Options& o, const weft::bench::Trace& t, const Summary& s)
   } else {
     out["floor_ms"] = nullptr;
   }
+  out["replay_cpu_ms"] = m.replay_cpu_ms;
+  out["merge_cpu_ms"] = m.merge_cpu_ms;
+  if (m.floor_cpu_ms) {
+    out["floor_cpu_ms"] = *m.floor_cpu_ms;
+  } else {
+    out["floor_cpu_ms"] = nullptr;
+  }
   out["runs"] = o.runs;
   out["repeat"] = o.repeat;
   std::cout << boost::json::serialize(out) << '\n';
@@ -154,12 +168,12 @@ void print_table(const Options& o, const weft::bench::Trace& t, const Summary& s
               o.runs, o.repeat > 1 ? (", replayed " + std::to_string(o.repeat) + "x").c_str() : "");
   std::printf("  final text     %s%s%s\n", s.final_ok ? "OK" : "WRONG", s.final_ok ? "" : ": ",
               s.failure.c_str());
-  std::printf("  replay         %12.3f ms\n", m.replay_ms);
+  std::printf("  replay         %12.3f ms   (cpu %.3f ms)\n", m.replay_ms, m.replay_cpu_ms);
   if (m.floor_ms) {
-    std::printf("  floor (gap)    %12.3f ms   replay/floor %.1fx\n", *m.floor_ms,
-                *m.floor_ms > 0 ? m.replay_ms / *m.floor_ms : 0.0);
+    std::printf("  floor (gap)    %12.3f ms   (cpu %.3f ms)   replay/floor %.1fx\n", *m.floor_ms,
+                *m.floor_cpu_ms, *m.floor_ms > 0 ? m.replay_ms / *m.floor_ms : 0.0);
   }
-  std::printf("  merge          %12.3f ms\n", m.merge_ms);
+  std::printf("  merge          %12.3f ms   (cpu %.3f ms)\n", m.merge_ms, m.merge_cpu_ms);
   std::printf("  encode         %12.3f ms\n", m.encode_ms);
   std::printf("  decode         %12.3f ms\n", m.decode_ms);
   std::printf("  encoded        %12zu bytes\n", m.encoded_bytes);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <stdexcept>
 #include <vector>
 
@@ -16,6 +17,12 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double cpu_now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 void apply_patch(Text& text, const Patch& p) {
@@ -62,6 +69,7 @@ RunFigures run_sequential(const Trace& trace, std::size_t repeat, bool verify_al
   RunFigures f;
 
   GapBuffer floor;
+  double cpu = cpu_now_ms();
   auto start = Clock::now();
   for (std::size_t k = 0; k < repeat; ++k) {
     for (const auto& txn : trace.txns) {
@@ -69,11 +77,13 @@ RunFigures run_sequential(const Trace& trace, std::size_t repeat, bool verify_al
     }
   }
   f.floor_ms = ms_since(start);
+  f.floor_cpu_ms = cpu_now_ms() - cpu;
   const std::string want = repeat == 1 ? trace.end_content : floor.to_utf8();
   if (repeat == 1 && floor.to_utf8() != want) f.failure = "the gap buffer floor differs";
 
   const std::size_t heap_before = live_heap_bytes();
   Text text(ReplicaId{1});
+  cpu = cpu_now_ms();
   start = Clock::now();
   for (std::size_t k = 0; k < repeat; ++k) {
     for (const auto& txn : trace.txns) {
@@ -81,6 +91,7 @@ RunFigures run_sequential(const Trace& trace, std::size_t repeat, bool verify_al
     }
   }
   f.replay_ms = ms_since(start);
+  f.replay_cpu_ms = cpu_now_ms() - cpu;
   if (heap_counting_enabled()) f.heap_bytes = live_heap_bytes() - heap_before;
   f.memory_bytes = text.memory_bytes();
   expect_text(f, text, want, "replayed replica");
@@ -90,9 +101,11 @@ RunFigures run_sequential(const Trace& trace, std::size_t repeat, bool verify_al
   {
     Bytes encoded = text.encode();
     Text merged(ReplicaId{3});
+    cpu = cpu_now_ms();
     start = Clock::now();
     const bool ok = apply_update(merged, encoded, f, "merge");
     f.merge_ms = ms_since(start);
+    f.merge_cpu_ms = cpu_now_ms() - cpu;
     if (ok) expect_text(f, merged, want, "merged replica");
     if (verify_all) merged.check_invariants();
   }
@@ -123,6 +136,7 @@ RunFigures run_concurrent(const Trace& trace, bool verify_all) {
   std::vector<Bytes> updates(n);
   std::vector<VersionVector> versions(n);
 
+  double cpu = cpu_now_ms();
   auto start = Clock::now();
   for (std::size_t i = 0; i < n && f.failure.empty(); ++i) {
     const Txn& txn = trace.txns[i];
@@ -151,15 +165,18 @@ RunFigures run_concurrent(const Trace& trace, bool verify_all) {
     held[i / 64] |= std::uint64_t{1} << (i % 64);
   }
   f.replay_ms = ms_since(start);
+  f.replay_cpu_ms = cpu_now_ms() - cpu;
   if (!f.failure.empty()) return f;
   // The last txn descends from all others: its replica already holds the final text.
   expect_text(f, replicas[trace.txns.back().agent], trace.end_content, "last txn's replica");
 
   const std::size_t heap_before = live_heap_bytes();
   Text merged(ReplicaId{trace.num_agents + 1});
+  cpu = cpu_now_ms();
   start = Clock::now();
   for (const Bytes& u : updates) apply_update(merged, u, f, "merge");
   f.merge_ms = ms_since(start);
+  f.merge_cpu_ms = cpu_now_ms() - cpu;
   if (heap_counting_enabled()) f.heap_bytes = live_heap_bytes() - heap_before;
   f.memory_bytes = merged.memory_bytes();
   expect_text(f, merged, trace.end_content, "merged replica");

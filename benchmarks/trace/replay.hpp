@@ -17,6 +17,11 @@ struct RunFigures {
   double encode_ms = 0;            // Text::encode() of the whole history
   double decode_ms = 0;            // Text::decode() of that encoding
   std::optional<double> floor_ms;  // gap buffer, sequential traces only
+  // The same three phases in process CPU time: robust when the machine is
+  // shared and the wall clock includes time spent descheduled.
+  double replay_cpu_ms = 0;
+  double merge_cpu_ms = 0;
+  std::optional<double> floor_cpu_ms;
   std::size_t encoded_bytes = 0;
   std::size_t memory_bytes = 0;  // Text::memory_bytes() after replay (after merge if concurrent)
   std::optional<std::size_t> heap_bytes;  // live heap held by that same replica
