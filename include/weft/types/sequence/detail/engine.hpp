@@ -559,14 +559,37 @@ std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
   }
   Run* run = find_run(r, c);
   if (run == nullptr) throw std::logic_error("sequence: dot of no insert run");
-  for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next) {
-    const Leaf& l = tree_.leaf(leaf);
+  std::uint32_t walked = 0;
+  for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next, ++walked) {
+    Leaf& l = tree_.leaf(leaf);
     for (std::uint32_t i = 0; i < l.n; ++i) {
-      if (l.items[i].contains(r, c)) {
-        if (l.items[i].counter == run->counter) run->hint = leaf;  // the head moved on
-        hot_ = {leaf, i};
-        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
+      Item& it = l.items[i];
+      if (!it.contains(r, c)) continue;
+      if (it.counter == run->counter) {
+        run->hint = leaf;  // the head moved on
+      } else if (walked > 2) {
+        // Far from its run's head: split the run in the log at this piece so the
+        // piece gets a hint of its own. Equivalent: inside a run every element's
+        // left origin is its predecessor and all share the right origin.
+        auto& runs = reps_[r].runs;
+        const std::uint64_t k = it.counter - run->counter;
+        std::uint32_t offset = kNoOffset;
+        if (run->offset != kNoOffset) {
+          std::uint32_t units = 0;
+          std::uint32_t u16 = 0;
+          Store::measure(reps_[r].arena, run->offset, static_cast<std::uint32_t>(k), units, u16);
+          offset = run->offset + units;
+        }
+        const Run tail(it.counter, Origin{it.counter - 1, r}, run->right(),
+                       static_cast<std::uint32_t>(run->len - k), offset, leaf);
+        run->len = static_cast<std::uint32_t>(k);
+        const auto at = run - runs.data() + 1;  // before reserving moves the runs
+        reserve_for(runs, 1);
+        runs.insert(runs.begin() + at, tail);
+        it.flags |= kHead;
       }
+      hot_ = {leaf, i};
+      return {hot_, static_cast<std::uint32_t>(c - it.counter)};
     }
   }
   throw std::logic_error("sequence: dot not found right of its hint");
