@@ -94,10 +94,11 @@ inline void random_edit(Transaction& tx, std::mt19937_64& rng) {
     case ObjectKind::list: {
       auto l = tx.list(id);
       const std::size_t n = l.size();
+      const std::size_t at = rng() % (n + 1);  // drawn first: argument order is unspecified
       if (n == 0 || pick < 5)
-        l.insert(rng() % (n + 1), random_scalar(rng));
+        l.insert(at, random_scalar(rng));
       else if (pick < 6)
-        (void)l.insert_new(rng() % (n + 1), random_kind(rng));
+        (void)l.insert_new(at, random_kind(rng));
       else {
         const std::size_t pos = rng() % n;
         l.erase(pos, 1 + rng() % std::min<std::size_t>(n - pos, 2));
@@ -108,7 +109,8 @@ inline void random_edit(Transaction& tx, std::mt19937_64& rng) {
       auto t = tx.text(id);
       const std::size_t n = t.size();
       if (n == 0 || pick < 6) {
-        t.insert(rng() % (n + 1), random_text(rng));
+        const std::size_t at = rng() % (n + 1);
+        t.insert(at, random_text(rng));
       } else {
         const std::size_t pos = rng() % n;
         t.erase(pos, 1 + rng() % std::min<std::size_t>(n - pos, 3));
