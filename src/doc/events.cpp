@@ -31,15 +31,15 @@ std::uint64_t units(std::string_view s, PositionUnit unit) {
   return n;
 }
 
-void push(std::vector<Delta>& out, Delta::Kind kind, std::uint64_t length) {
+void push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind, std::uint64_t length) {
   if (length == 0) return;
-  Delta d;
+  SequenceDelta d;
   d.kind = kind;
   d.length = length;
   out.push_back(std::move(d));
 }
 
-std::vector<Delta> text_delta(std::string_view a, std::string_view b, PositionUnit unit) {
+std::vector<SequenceDelta> text_delta(std::string_view a, std::string_view b, PositionUnit unit) {
   std::size_t p = 0;
   const std::size_t m = std::min(a.size(), b.size());
   while (p < m && a[p] == b[p]) ++p;
@@ -50,28 +50,28 @@ std::vector<Delta> text_delta(std::string_view a, std::string_view b, PositionUn
   std::size_t s = 0;
   while (s < m - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
   while (s > 0 && continuation(a[a.size() - s])) --s;
-  std::vector<Delta> out;
-  push(out, Delta::Kind::retain, units(a.substr(0, p), unit));
-  push(out, Delta::Kind::erase, units(a.substr(p, a.size() - p - s), unit));
+  std::vector<SequenceDelta> out;
+  push(out, SequenceDelta::Kind::retain, units(a.substr(0, p), unit));
+  push(out, SequenceDelta::Kind::erase, units(a.substr(p, a.size() - p - s), unit));
   const std::string_view ins = b.substr(p, b.size() - p - s);
   if (!ins.empty()) {
-    push(out, Delta::Kind::insert, units(ins, unit));
+    push(out, SequenceDelta::Kind::insert, units(ins, unit));
     out.back().text = std::string(ins);
   }
   return out;
 }
 
-std::vector<Delta> list_delta(const std::vector<Value>& a, const std::vector<Value>& b) {
+std::vector<SequenceDelta> list_delta(const std::vector<Value>& a, const std::vector<Value>& b) {
   std::size_t p = 0;
   const std::size_t m = std::min(a.size(), b.size());
   while (p < m && a[p] == b[p]) ++p;
   std::size_t s = 0;
   while (s < m - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
-  std::vector<Delta> out;
-  push(out, Delta::Kind::retain, p);
-  push(out, Delta::Kind::erase, a.size() - p - s);
+  std::vector<SequenceDelta> out;
+  push(out, SequenceDelta::Kind::retain, p);
+  push(out, SequenceDelta::Kind::erase, a.size() - p - s);
   if (b.size() - p - s > 0) {
-    push(out, Delta::Kind::insert, b.size() - p - s);
+    push(out, SequenceDelta::Kind::insert, b.size() - p - s);
     out.back().values.assign(b.begin() + static_cast<std::ptrdiff_t>(p),
                              b.end() - static_cast<std::ptrdiff_t>(s));
   }

@@ -24,7 +24,7 @@ struct Recorder {
 };
 
 // Applies a text delta to `before` (code point units) the way an editor would.
-std::string apply_delta(const std::string& before, const std::vector<Delta>& delta) {
+std::string apply_delta(const std::string& before, const std::vector<SequenceDelta>& delta) {
   std::u32string in;
   for (std::size_t i = 0; i < before.size();) {
     const auto c = static_cast<unsigned char>(before[i]);
@@ -35,11 +35,11 @@ std::string apply_delta(const std::string& before, const std::vector<Delta>& del
   std::string out;
   std::size_t at = 0;  // code points consumed
   auto bytes_of = [&](std::size_t cp) { return cp < in.size() ? in[cp] : before.size(); };
-  for (const Delta& d : delta) {
-    if (d.kind == Delta::Kind::retain) {
+  for (const SequenceDelta& d : delta) {
+    if (d.kind == SequenceDelta::Kind::retain) {
       out += before.substr(bytes_of(at), bytes_of(at + d.length) - bytes_of(at));
       at += d.length;
-    } else if (d.kind == Delta::Kind::erase) {
+    } else if (d.kind == SequenceDelta::Kind::erase) {
       at += d.length;
     } else {
       out += d.text;
@@ -75,7 +75,7 @@ TEST_CASE("text events are retain/insert/erase deltas in the chosen unit", "[doc
   CHECK(e.origin == "typing");
   CHECK(e.object == root_text());
   REQUIRE(e.delta.size() == 1);
-  CHECK(e.delta[0].kind == Delta::Kind::insert);
+  CHECK(e.delta[0].kind == SequenceDelta::Kind::insert);
   CHECK(e.delta[0].length == 3);
   CHECK(u16.batches[0][0].delta[0].length == 4);
   CHECK(u8.batches[0][0].delta[0].length == 6);
@@ -88,11 +88,11 @@ TEST_CASE("text events are retain/insert/erase deltas in the chosen unit", "[doc
   REQUIRE(cp.batches.size() == 2);
   const auto& d = cp.batches[1][0].delta;
   REQUIRE(d.size() == 3);
-  CHECK(d[0].kind == Delta::Kind::retain);
+  CHECK(d[0].kind == SequenceDelta::Kind::retain);
   CHECK(d[0].length == 1);
-  CHECK(d[1].kind == Delta::Kind::erase);
+  CHECK(d[1].kind == SequenceDelta::Kind::erase);
   CHECK(d[1].length == 1);
-  CHECK(d[2].kind == Delta::Kind::insert);
+  CHECK(d[2].kind == SequenceDelta::Kind::insert);
   CHECK(d[2].text == "b");
   const auto& d16 = u16.batches[1][0].delta;
   CHECK(d16[1].length == 2);  // the emoji is two UTF-16 units
@@ -156,9 +156,9 @@ TEST_CASE("map, list, counter and set events", "[doc]") {
   REQUIRE(l.batches.size() == 2);
   const auto& ld = l.batches[1][0].delta;
   REQUIRE(ld.size() == 2);
-  CHECK(ld[0].kind == Delta::Kind::retain);
+  CHECK(ld[0].kind == SequenceDelta::Kind::retain);
   CHECK(ld[0].length == 1);
-  CHECK(ld[1].kind == Delta::Kind::erase);
+  CHECK(ld[1].kind == SequenceDelta::Kind::erase);
   CHECK(ld[1].length == 1);
   CHECK(l.batches[0][0].delta[0].values == std::vector<Value>{1, 2, 3});
   REQUIRE(c.batches.size() == 2);

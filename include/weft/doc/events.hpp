@@ -30,7 +30,9 @@
 
 namespace weft {
 
-struct Delta {
+// One step of a text or list change: keep, insert or erase `length` units.
+// (Not the catalogue's Delta<X>, which is a state to join.)
+struct SequenceDelta {
   enum class Kind : std::uint8_t { retain, insert, erase };
   Kind kind = Kind::retain;
   std::uint64_t length = 0;   // in the subscriber's unit (list: elements)
@@ -50,7 +52,7 @@ struct ChangeEvent {
   ObjectId object;
   bool local = false;
   std::string origin;
-  std::vector<Delta> delta;
+  std::vector<SequenceDelta> delta;
   std::vector<KeyChange> keys;
   std::int64_t counter_delta = 0;
   std::vector<Value> old_values;
