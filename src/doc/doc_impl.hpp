@@ -32,7 +32,7 @@ struct Object {
   std::optional<ObjectId> parent;
   std::map<std::string, std::vector<Entry>, std::less<>> map;  // entries sorted by dot
   std::vector<Entry> reg;                                      // sorted by dot
-  std::map<std::string, SetElem> set;  // by set_key(value)
+  std::map<std::string, SetElem> set;                          // by set_key(value)
   std::uint64_t counter = 0;                                   // wrapping int64
   std::unique_ptr<Text> text;
   std::unique_ptr<List<Value>> list;
