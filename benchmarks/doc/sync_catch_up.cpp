@@ -59,7 +59,10 @@ Bytes build_a(std::size_t chars, std::mt19937_64& rng) {
     const std::size_t len = std::min(chunk, chars - done);
     auto tx = a.transact();
     auto text = tx.text("body");
-    text.insert(rng() % (text.size() + 1), random_string(rng, len));
+    // Separate statements: argument evaluation order is unspecified, and the
+    // same seed must give the same document under every compiler.
+    const std::size_t pos = rng() % (text.size() + 1);
+    text.insert(pos, random_string(rng, len));
     static_cast<void>(tx.commit());
     done += len;
   }
@@ -81,7 +84,8 @@ Bytes build_b(const Bytes& a_snapshot, std::size_t chars, std::mt19937_64& rng) 
       const std::size_t len = std::min<std::size_t>(left, 1 + rng() % 8);
       const std::size_t size = text.size();
       if (size == 0 || rng() % 2 == 0) {
-        text.insert(rng() % (size + 1), random_string(rng, len));
+        const std::size_t pos = rng() % (size + 1);
+        text.insert(pos, random_string(rng, len));
         left -= len;
       } else {
         const std::size_t pos = rng() % size;
