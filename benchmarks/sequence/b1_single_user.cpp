@@ -117,17 +117,7 @@ void B1_6_insert_then_delete(benchmark::State& state) {
 void B1_7_random_edits(benchmark::State& state) {
   run_b1<Text>(state, [](Text& t, auto& rng, auto& send) {
     for (std::size_t i = 0; i < kN; ++i) {
-      const std::size_t size = t.size();
-      if (size == 0 || rng() % 2 == 0) {
-        // Separate statements: argument evaluation order is unspecified, and the
-        // seeded inputs must be the same whichever compiler built this.
-        const std::size_t at = rng() % (size + 1);
-        const std::string word = weft::bench::random_word(rng);
-        static_cast<void>(t.insert(at, word));
-      } else {
-        const std::size_t pos = rng() % size;
-        static_cast<void>(t.erase(pos, std::min<std::size_t>(1 + rng() % 9, size - pos)));
-      }
+      weft::bench::random_edit(t, rng);
       send();
     }
   });

@@ -32,6 +32,22 @@ inline std::string random_word(std::mt19937_64& rng) {
   return random_string(rng, 2 + rng() % 9);
 }
 
+// One step of B1.7 / B2.4: with probability 1/2 insert a word at a random
+// position, otherwise delete 1-9 characters at a random position. The draws are
+// separate statements so every compiler consumes the seed in the same order.
+template <class TextLike>
+void random_edit(TextLike& t, std::mt19937_64& rng) {
+  const std::size_t size = t.size();
+  if (size == 0 || rng() % 2 == 0) {
+    const std::size_t at = rng() % (size + 1);
+    const std::string word = random_word(rng);
+    static_cast<void>(t.insert(at, word));
+  } else {
+    const std::size_t pos = rng() % size;
+    static_cast<void>(t.erase(pos, std::min<std::size_t>(1 + rng() % 9, size - pos)));
+  }
+}
+
 struct UpdateStats {
   std::size_t total = 0;
   std::size_t count = 0;

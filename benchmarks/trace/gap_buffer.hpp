@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "weft/encoding/utf8.hpp"
+
 namespace weft::bench {
 
 class GapBuffer {
@@ -41,25 +43,8 @@ class GapBuffer {
   [[nodiscard]] std::string to_utf8() const {
     std::string out;
     out.reserve(size());
-    auto put = [&out](char32_t c) {
-      if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-      } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else if (c < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      } else {
-        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-      }
-    };
-    for (std::size_t i = 0; i < gap_begin_; ++i) put(buf_[i]);
-    for (std::size_t i = gap_end_; i < buf_.size(); ++i) put(buf_[i]);
+    for (std::size_t i = 0; i < gap_begin_; ++i) weft::append_utf8(out, buf_[i]);
+    for (std::size_t i = gap_end_; i < buf_.size(); ++i) weft::append_utf8(out, buf_[i]);
     return out;
   }
 

@@ -16,6 +16,7 @@
 #include "reference_fugue.hpp"
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
+#include "weft/encoding/utf8.hpp"
 #include "weft/types/text.hpp"
 
 namespace {
@@ -37,27 +38,9 @@ constexpr auto kPolicy = weft::test::OriginPolicy::visible_right;
 constexpr char32_t kAlphabet[] = {U'a', U'b', U'c',  U'x',  U'y', U'z', U' ', U'\n',
                                   U'é', U'ß', U'中', U'語', U'€', U'😀', U'𐍈', U'𝄞'};
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 std::string utf8(const std::vector<char32_t>& cps) {
   std::string out;
-  for (char32_t c : cps) append_utf8(out, c);
+  for (char32_t c : cps) weft::append_utf8(out, c);
   return out;
 }
 
