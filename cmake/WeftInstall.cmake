@@ -1,10 +1,15 @@
 # Installs headers, the compiled library and a CMake package so that
-# find_package(weft CONFIG) yields weft::weft.
+# find_package(weft CONFIG) yields weft::weft
+# (and weft::net, the networking layer).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS weft EXPORT weftTargets
+set(weft_installed_targets weft)
+if(TARGET weft_net)
+  list(APPEND weft_installed_targets weft_net)
+endif()
+install(TARGETS ${weft_installed_targets} EXPORT weftTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
