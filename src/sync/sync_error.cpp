@@ -22,6 +22,12 @@ class SyncCategory final : public boost::system::error_category {
         return "sync session is closed";
       case sync_errc::update_too_large:
         return "update exceeds the maximum message size";
+      case sync_errc::access_denied:
+        return "no access to this document";
+      case sync_errc::read_only:
+        return "read-only access: changes to this document are refused";
+      case sync_errc::presence_too_large:
+        return "presence state exceeds the maximum size";
     }
     return "unknown sync error";
   }

@@ -46,6 +46,17 @@ Bytes encode_sync_message(const SyncMessage& m) {
       break;
     case SyncMessageKind::bye:
       break;
+    case SyncMessageKind::reject:
+      w.varint(m.error_code);
+      w.string(m.reason);
+      break;
+    case SyncMessageKind::presence:
+      encode_value(w, m.replica);
+      w.varint(m.clock);
+      w.varint(m.age_ms);
+      w.u8(m.gone ? 0 : 1);
+      if (!m.gone) w.bytes(m.payload);
+      break;
   }
   return std::move(w).take();
 }
@@ -61,7 +72,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   if (*version != kSyncProtocolVersion) return errc::unsupported_version;
   auto kind = r.u8();
   if (!kind) return kind.error();
-  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::bye)) {
+  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::presence)) {
     return sync_errc::unknown_message;
   }
   SyncMessage m;
@@ -121,6 +132,30 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
     }
     case SyncMessageKind::bye:
       break;
+    case SyncMessageKind::reject: {
+      auto code = decode_value<std::uint32_t>(r);
+      if (!code) return code.error();
+      if (*code == 0) return errc::invalid_value;  // 0 is "no error": not a reason to reject
+      m.error_code = *code;
+      auto reason = decode_value<std::string>(r);
+      if (!reason) return reason.error();
+      m.reason = std::move(*reason);
+      break;
+    }
+    case SyncMessageKind::presence: {
+      auto replica = decode_value<ReplicaId>(r);
+      if (!replica) return replica.error();
+      m.replica = *replica;
+      ok = read_u64(m.clock, false);
+      if (ok) ok = read_u64(m.age_ms, false);
+      if (!ok) break;
+      auto flag = r.u8();
+      if (!flag) return flag.error();
+      if (*flag > 1) return errc::invalid_value;
+      m.gone = *flag == 0;
+      if (!m.gone) ok = read_payload();
+      break;
+    }
   }
   if (!ok) return ok.error();
   if (auto end = r.expect_end(); !end) return end.error();

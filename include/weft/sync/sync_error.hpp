@@ -11,6 +11,10 @@ enum class sync_errc {
   peer_error,           // the peer reported an error and closed
   session_closed,       // the session has ended; nothing more is processed
   update_too_large,     // an update to send exceeds the maximum message size
+  // Non-fatal refusals, carried by a `reject` message; the session stays open.
+  access_denied,       // the peer has no access (Access::none) to the document
+  read_only,           // the peer may read the document but not change it (Access::read)
+  presence_too_large,  // a presence state over PresenceOptions::max_state_size
 };
 
 [[nodiscard]] const boost::system::error_category& sync_category() noexcept;

@@ -8,6 +8,18 @@
 // not only full meshes. Sessions that fail are closed and their peer
 // disconnected; the others are unaffected. Send failures (a full queue, a peer
 // gone) are ignored on purpose: anti-entropy resends what was lost.
+//
+// Access control: set `access` before peers connect. When a session starts the host
+// asks it once per hosted name (documents and presence) and hands the answer to the
+// session, which enforces it (see access.hpp and sync_session.hpp): relays honour it
+// too, since a relay is an ordinary send through the receiving peer's session. Names
+// added later are asked about for every live session. A callback that throws is
+// treated as Access::none for that name (fail closed).
+//
+// Presence: add_presence() hosts a Presence next to the document of the same name.
+// Our own entries are sent to every peer (with access) as soon as they change; news
+// from one peer is relayed to all others; tick() drives the Presence's refresh and
+// expiry. Presence is never stored.
 // Not thread-safe: call it on the thread that drives the transport.
 #include <cstdint>
 #include <functional>
@@ -30,10 +42,20 @@ class SyncHost final : public TransportHandler {
 
   // Hosts `doc` under `name` for every current and future peer.
   void add_document(std::string name, SyncDocument& doc);
+  // Hosts `presence` for the document name `doc` (the document itself may be added
+  // before or after). The presence must outlive the host or be replaced first; the
+  // host installs the presence's outgoing hook and removes it when destroyed.
+  void add_presence(std::string doc, Presence& presence);
   // Sends a locally made update of `doc` to every peer.
   void publish(std::string_view doc, std::span<const std::uint8_t> update);
-  // Advances time for anti-entropy.
+  // Advances time for anti-entropy and for every hosted Presence.
   void tick(std::uint64_t now_ms);
+
+  // Optional: the access of `peer` to the document named `doc`. Empty (the default):
+  // Access::read_write for every peer and document. Asked when a session starts and
+  // when a name is added; the PeerId is the transport's (e.g. NetTransport::peer_info
+  // gives the authenticated identity behind it).
+  std::function<Access(PeerId peer, std::string_view doc)> access;
 
   // Optional: told of every session event (after the host has acted on it). Should not
   // throw; if it does, the exception is swallowed so no session is left half-updated.
@@ -48,12 +70,16 @@ class SyncHost final : public TransportHandler {
  private:
   void flush(PeerId peer, SyncSession& session);
   void drain_events(PeerId peer, SyncSession& session);
+  [[nodiscard]] Access access_of(PeerId peer, std::string_view doc) const;
+  void send_presence_outgoing();
 
   Transport& transport_;
   SyncOptions options_;
   std::map<std::string, SyncDocument*, std::less<>> docs_;
+  std::map<std::string, Presence*, std::less<>> presences_;
   std::map<PeerId, std::unique_ptr<SyncSession>> sessions_;
   std::uint64_t now_ms_ = 0;
+  int busy_ = 0;  // inside a session call: presence output waits until it returns
 };
 
 }  // namespace weft

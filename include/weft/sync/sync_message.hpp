@@ -3,18 +3,35 @@
 //
 //   "WS" | protocol version (1) | kind (1 byte) | fields (varints, strings)
 //
-//   hello   doc, state vector            "this is what I have"
-//   update  doc, sequence, update bytes  operations the receiver may lack
-//   ack     doc, sequence, state vector  "applied up to your update #sequence; I now have ..."
-//   digest  doc, state vector, digest    content check once both sides report equal vectors
-//   repair  doc, digest, snapshot        full state, sent when digests disagree
-//   error   code, reason                 the sender closes after this
-//   bye     -                            orderly close
-// Documents are named by UTF-8 strings; several share one session.
+//   hello    doc, state vector            "this is what I have"
+//   update   doc, sequence, update bytes  operations the receiver may lack
+//   ack      doc, sequence, state vector  "applied up to your update #sequence; I now have ..."
+//   digest   doc, state vector, digest    content check once both sides report equal vectors
+//   repair   doc, digest, snapshot        full state, sent when digests disagree
+//   error    code, reason                 the sender closes after this
+//   bye      -                            orderly close
+//   reject   doc, code, reason            "I refused what you sent about doc" (not fatal)
+//   presence doc, replica, clock, age_ms, flag (0 gone | 1 state), [state bytes]
+//
+// Field encodings: doc and reason are length-prefixed UTF-8-agnostic strings; state
+// vectors use Codec<VersionVector>; sequence, clock, age_ms and codes are varints
+// (codes fit 32 bits); digest is 8 bytes little-endian; update, snapshot and state
+// are length-prefixed bytes; replica is a non-nil ReplicaId varint.
+//
+// Versioning: kinds 1-7 are the original protocol and are unchanged; `reject` (8)
+// and `presence` (9) were added without changing the version byte, so a new peer
+// reads everything an old peer sends. An old peer closes the session on a kind it
+// does not know (unknown_message), so the new kinds are sent only when the feature
+// is in use: a reject only in answer to a message the receiver's access policy
+// refuses, presence only for documents with a hosted Presence.
+// A reject's code is a sync_errc value (access_denied, read_only,
+// presence_too_large); it is never 0. Documents are named by strings; several share
+// one session.
 #include <cstdint>
 #include <span>
 #include <string>
 
+#include "weft/core/replica_id.hpp"
 #include "weft/core/version_vector.hpp"
 #include "weft/encoding/error.hpp"
 #include "weft/encoding/writer.hpp"
@@ -31,6 +48,8 @@ enum class SyncMessageKind : std::uint8_t {
   repair = 5,
   error = 6,
   bye = 7,
+  reject = 8,
+  presence = 9,
 };
 
 struct SyncMessage {
@@ -39,14 +58,20 @@ struct SyncMessage {
   VersionVector state_vector;    // hello, ack, digest
   std::uint64_t sequence = 0;    // update, ack
   std::uint64_t digest = 0;      // digest, repair
-  Bytes payload;                 // update, repair
-  std::uint32_t error_code = 0;  // error
-  std::string reason;            // error
+  Bytes payload;                 // update, repair; presence: the state (empty when gone)
+  std::uint32_t error_code = 0;  // error, reject (reject: a non-zero sync_errc value)
+  std::string reason;            // error, reject
+  ReplicaId replica;             // presence: whose state
+  std::uint64_t clock = 0;       // presence: that replica's presence clock
+  std::uint64_t age_ms = 0;      // presence: how long ago the sender last heard it
+  bool gone = false;             // presence: the replica left (no state)
   friend bool operator==(const SyncMessage&, const SyncMessage&) = default;
 };
 
 [[nodiscard]] Bytes encode_sync_message(const SyncMessage& message);
-// Validates everything; unknown kinds give sync_errc::unknown_message.
+// Validates everything; unknown kinds give sync_errc::unknown_message, a presence
+// naming the nil replica or with a flag other than 0/1, a gone presence carrying
+// state bytes, or a reject with code 0 give errc::invalid_value.
 [[nodiscard]] result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes);
 
 }  // namespace weft

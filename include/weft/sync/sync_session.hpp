@@ -26,7 +26,28 @@
 // Any malformed or unknown message closes the session: an error message is queued
 // for the peer, receive() returns the typed error, and every later call is a no-op.
 // Documents named by the peer but unknown here are ignored (the peer may host more).
-// Not thread-safe; documents must outlive the session.
+//
+// Access (see access.hpp). Each document is added with the Access the peer has to it,
+// and the session enforces it whatever the peer sends:
+//  - none: nothing about the document is ever sent; a message from the peer naming it
+//    is answered with reject(access_denied) and otherwise ignored (a `refused` event).
+//  - read: the peer gets everything, but its updates and repairs are answered with
+//    reject(read_only), never applied, acknowledged, relayed or adopted, whatever
+//    digest they claim. Divergence with a read-only peer is repaired one way only:
+//    we send our snapshot, the peer adopts it.
+// A reject received is reported as a `rejected` event and the session stays open.
+// After reject(read_only) we stop sending the peer updates and repairs of that
+// document (it would refuse them) and, on divergence, adopt its snapshot; after
+// reject(access_denied) we send nothing more about that document until the peer
+// names it itself. A reject is never answered with a reject.
+//
+// Presence (see presence.hpp). A Presence added for a document name travels with it
+// under the same Access: none = neither sent nor accepted; read and read_write = both.
+// On start (or when added later) the session sends the peer every entry the Presence
+// knows; received entries are applied, and news is reported as a `presence_changed`
+// event for relaying to other peers. Entries over the size bound are refused with
+// reject(presence_too_large).
+// Not thread-safe; documents and presences must outlive the session.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,6 +55,8 @@
 #include <string>
 #include <vector>
 
+#include "weft/sync/access.hpp"
+#include "weft/sync/presence.hpp"
 #include "weft/sync/sync_document.hpp"
 #include "weft/sync/sync_error.hpp"
 #include "weft/sync/sync_message.hpp"
@@ -55,26 +78,38 @@ struct SyncEvent {
     repair_failed,        // doc, error: digests still differ and adoption failed
     update_not_sent,      // doc, error: an update was over max_message_size
     closed,               // error: why (empty after an orderly bye)
+    rejected,             // doc, error, reason: the peer refused what we sent (not fatal)
+    refused,              // doc, error: we refused what the peer sent and told it
+    presence_changed,     // doc, presence: news from the peer, applied (relay it)
   };
   Kind kind = Kind::closed;
   std::string doc;
   UpdateStatus status;
   Bytes update;
   boost::system::error_code error;
+  std::string reason;       // rejected: the peer's explanation
+  PresenceUpdate presence;  // presence_changed
 };
 
 class SyncSession {
  public:
   explicit SyncSession(SyncOptions options = {});
 
-  // Adds a document under `name` (replacing any earlier one of that name).
-  void add_document(std::string name, SyncDocument& doc);
+  // Adds a document under `name` (replacing any earlier one of that name), which the
+  // peer may use as `access` allows.
+  void add_document(std::string name, SyncDocument& doc, Access access = Access::read_write);
+  // Adds presence for the document name `name` (replacing any earlier one). `access`
+  // applies to the name as a whole: it replaces the access given to add_document.
+  void add_presence(std::string name, Presence& presence, Access access = Access::read_write);
   // The connection is up: greets the peer for every document.
   void start(std::uint64_t now_ms = 0);
   // Processes one message from the peer.
   result<void> receive(std::span<const std::uint8_t> message);
   // Sends a live update of `doc` (made locally, or received from another peer).
   void broadcast(std::string_view doc, std::span<const std::uint8_t> update);
+  // Sends a presence entry of `doc` (ours, or news from another peer); nothing if the
+  // peer has no access to `doc` or no presence is hosted under that name.
+  void send_presence(std::string_view doc, const PresenceUpdate& update);
   // Advances time; runs anti-entropy when due.
   void tick(std::uint64_t now_ms);
   // Ends the session in order (queues a bye).
@@ -85,10 +120,19 @@ class SyncSession {
   [[nodiscard]] bool is_closed() const noexcept { return closed_; }
   // What the peer is known to have for `doc` (from its hellos and acks).
   [[nodiscard]] std::optional<VersionVector> peer_state_vector(std::string_view doc) const;
+  // The peer's access to `doc` (Access::none for a name not added).
+  [[nodiscard]] Access access(std::string_view doc) const;
+  // True once the peer has rejected our writes (read_only) or any mention
+  // (access_denied) of `doc` in this session.
+  [[nodiscard]] bool peer_refuses_writes(std::string_view doc) const;
 
  private:
   struct DocState {
-    SyncDocument* doc = nullptr;
+    SyncDocument* doc = nullptr;  // null when only presence is hosted under the name
+    Presence* presence = nullptr;
+    Access access = Access::read_write;
+    bool peer_refuses_writes = false;  // the peer sent reject(read_only)
+    bool peer_refuses_all = false;     // the peer sent reject(access_denied)
     std::optional<VersionVector> peer_sv;
     std::uint64_t next_sequence = 1;
     std::optional<VersionVector> digest_sent_at;  // our vector when we last sent a digest
@@ -100,7 +144,14 @@ class SyncSession {
   void send_update(const std::string& name, DocState& state, Bytes update);
   void maybe_send_digest(const std::string& name, DocState& state);
   void send_repair(const std::string& name, DocState& state);
+  void send_presence_states(const std::string& name, DocState& state);
+  void send_presence_update(const std::string& name, const PresenceUpdate& update);
+  void reject(const std::string& name, sync_errc code);
+  [[nodiscard]] static bool may_send(const DocState& state) noexcept;
+  [[nodiscard]] static bool may_send_writes(const DocState& state) noexcept;
   result<void> handle(SyncMessage& message);
+  void on_reject(const std::string& name, DocState& state, const SyncMessage& message);
+  void on_presence(const std::string& name, DocState& state, const SyncMessage& message);
   result<void> on_update(const std::string& name, DocState& state, SyncMessage& message);
   result<void> on_digest(const std::string& name, DocState& state, const SyncMessage& message);
   result<void> on_repair(const std::string& name, DocState& state, const SyncMessage& message);
