@@ -129,7 +129,8 @@ struct PeerInfo {
 class NetTransport final : public weft::Transport {
  public:
   // `io` must outlive the transport. Throws std::invalid_argument for inconsistent options
-  // (max_frame_size 0, timeouts 0).
+  // (max_frame_size 0 or above 2^31, a zero timeout or interval, a token above 4096 bytes).
+  // TLS files are loaded here; a load error is reported by listen() / on_connect_failed.
   NetTransport(boost::asio::io_context& io, NetOptions options);
   ~NetTransport() override;  // closes everything, no callbacks after
   NetTransport(const NetTransport&) = delete;
