@@ -7,6 +7,7 @@
 using weft::Bytes;
 using weft::SyncMessage;
 using weft::SyncMessageKind;
+using weft::Writer;
 
 namespace {
 std::vector<SyncMessage> one_of_each() {
@@ -28,7 +29,37 @@ std::vector<SyncMessage> one_of_each() {
     }
     all.push_back(m);
   }
+  SyncMessage reject;
+  reject.kind = SyncMessageKind::reject;
+  reject.doc = "notes/ü";
+  reject.error_code = static_cast<std::uint32_t>(weft::sync_errc::read_only);
+  reject.reason = "read only";
+  all.push_back(reject);
+  SyncMessage presence;
+  presence.kind = SyncMessageKind::presence;
+  presence.doc = "notes/ü";
+  presence.replica = weft::ReplicaId{77};
+  presence.clock = 129;
+  presence.age_ms = 2500;
+  presence.payload = Bytes{'c', 'u', 'r', 0, 200};
+  all.push_back(presence);
+  SyncMessage gone = presence;
+  gone.gone = true;
+  gone.payload.clear();
+  all.push_back(gone);
   return all;
+}
+
+// A message of `kind` whose fields after the kind byte are `fields` (doc "d" first).
+Bytes raw_message(SyncMessageKind kind, const Bytes& fields) {
+  Writer w;
+  w.u8('W');
+  w.u8('S');
+  w.u8(weft::kSyncProtocolVersion);
+  w.u8(static_cast<std::uint8_t>(kind));
+  w.string("d");
+  w.raw(fields);
+  return std::move(w).take();
 }
 }  // namespace
 
@@ -58,6 +89,10 @@ TEST_CASE("unknown kinds and versions get typed errors", "[sync][message]") {
   Bytes unknown = bytes;
   unknown[3] = 42;
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
+  unknown[3] = static_cast<std::uint8_t>(SyncMessageKind::presence) + 1;  // the first unused kind
+  CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
+  unknown[3] = 0;
+  CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
   Bytes version = bytes;
   version[2] = 2;
   CHECK(weft::decode_sync_message(version).error() == weft::errc::unsupported_version);
@@ -80,4 +115,32 @@ TEST_CASE("random mutations of sync messages decode or fail cleanly", "[sync][me
       }
     }
   }
+}
+
+TEST_CASE("reject and presence fields are validated", "[sync][message]") {
+  using weft::errc;
+  // reject: code, reason. Code 0 means "no error" and is refused.
+  CHECK(weft::decode_sync_message(raw_message(SyncMessageKind::reject, {9, 0})));
+  CHECK(weft::decode_sync_message(raw_message(SyncMessageKind::reject, {0, 0})).error() ==
+        errc::invalid_value);
+  // presence: replica, clock, age, flag, [state]
+  auto ok = weft::decode_sync_message(raw_message(SyncMessageKind::presence, {5, 1, 0, 1, 1, 'x'}));
+  REQUIRE(ok);
+  CHECK(ok->replica == weft::ReplicaId{5});
+  CHECK_FALSE(ok->gone);
+  CHECK(ok->payload == Bytes{'x'});
+  auto gone = weft::decode_sync_message(raw_message(SyncMessageKind::presence, {5, 2, 0, 0}));
+  REQUIRE(gone);
+  CHECK(gone->gone);
+  CHECK(gone->payload.empty());
+  CHECK(
+      weft::decode_sync_message(raw_message(SyncMessageKind::presence, {0, 1, 0, 1, 0})).error() ==
+      errc::invalid_value);  // the nil replica
+  CHECK(
+      weft::decode_sync_message(raw_message(SyncMessageKind::presence, {5, 1, 0, 2, 0})).error() ==
+      errc::invalid_value);  // a flag that is neither 0 nor 1
+  CHECK(weft::decode_sync_message(raw_message(SyncMessageKind::presence, {5, 1, 0, 0, 1, 'x'}))
+            .error() == errc::trailing_bytes);  // gone, yet with state bytes
+  CHECK(weft::decode_sync_message(raw_message(SyncMessageKind::presence, {5, 1, 0, 1, 3, 'x'}))
+            .error() == errc::length_too_large);  // state longer than the input
 }
