@@ -232,6 +232,7 @@ result<void> Doc::adopt_snapshot(std::span<const std::uint8_t> snapshot) {
   if (d->impl_->sv.get(impl_->replica) < impl_->sv.get(impl_->replica)) return errc::invalid_value;
   d->impl_->observers = impl_->observers;
   d->impl_->observer_errors = impl_->observer_errors;
+  d->impl_->commit_hook = std::move(impl_->commit_hook);
   impl_ = std::move(d->impl_);
   return {};
 }
@@ -252,6 +253,10 @@ Subscription Doc::observe_deep(const ObjectId& id, ObserverFn fn, PositionUnit u
 
 std::uint64_t Doc::observer_errors() const noexcept {
   return impl_->observer_errors;
+}
+
+void Doc::set_commit_hook(std::function<void(std::span<const std::uint8_t>)> hook) {
+  impl_->commit_hook = std::move(hook);
 }
 
 result<Bytes> merge_updates(std::span<const Bytes> updates) {

@@ -1,5 +1,6 @@
 #pragma once
 // The state behind weft::Doc (internal).
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,6 +78,7 @@ struct DocImpl {
   std::uint64_t pending_ops = 0;
   std::shared_ptr<Observers> observers = std::make_shared<Observers>();
   std::uint64_t observer_errors = 0;
+  std::function<void(std::span<const std::uint8_t>)> commit_hook;
 
   bool in_tx = false;
   TxRecord open;                     // the open transaction's record

@@ -83,6 +83,13 @@ Bytes Transaction::commit() {
     out = detail::doc::frame_update(std::span<const Bytes>(&encoded, 1));
     const auto key = detail::doc::key_of(rec);
     m.history.emplace(key, detail::doc::Stored{std::move(rec), std::move(encoded)});
+    if (m.commit_hook) {
+      try {
+        m.commit_hook(out);
+      } catch (...) {
+        ++m.observer_errors;  // the commit stands; the hook owner reports its own failure
+      }
+    }
   }
   m.end_batch(origin_, true);
   return out;

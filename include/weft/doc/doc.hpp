@@ -32,6 +32,7 @@
 // Memory: every record is kept (the history), plus the objects' state.
 // Thread safety: none; use one Doc from one thread at a time.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -116,6 +117,14 @@ class Doc final : public SyncDocument {
   [[nodiscard]] Subscription observe_deep(const ObjectId& id, ObserverFn fn,
                                           PositionUnit unit = PositionUnit::code_point);
   [[nodiscard]] std::uint64_t observer_errors() const noexcept;
+
+  // --- persistence hook ---
+  // Called with the update of every local commit that changed something (by
+  // commit() or by a transaction's destructor), after the record is integrated
+  // and before observers run. A storage layer persists here, before the update
+  // can reach a peer (storage::PersistentDoc installs it). Must not throw: an
+  // exception is caught and counted in observer_errors(). Empty detaches.
+  void set_commit_hook(std::function<void(std::span<const std::uint8_t>)> hook);
 
  private:
   friend class Transaction;
