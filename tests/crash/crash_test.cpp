@@ -16,6 +16,7 @@
 #include <chrono>
 #include <random>
 
+#include "crash/child_process.hpp"
 #include "storage/backends.hpp"
 #include "storage/id_set.hpp"
 #include "storage/temp_dir.hpp"
@@ -24,59 +25,6 @@
 
 using namespace weft;
 using namespace weft::storage;
-
-namespace {
-
-struct Child {
-  pid_t pid = -1;
-  int out = -1;  // read end of the child's stdout
-};
-
-Child spawn(const std::string& backend, const std::string& at, const char* mode) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::execl(WEFT_CRASH_CHILD, WEFT_CRASH_CHILD, backend.c_str(), at.c_str(), mode, nullptr);
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  return {pid, fds[0]};
-}
-
-// Reads acknowledgements until `deadline` (or EOF); returns the highest id + 1.
-std::uint64_t read_acks(int fd, std::uint64_t acked, std::chrono::steady_clock::time_point deadline,
-                        bool until_eof, std::string& partial) {
-  for (;;) {
-    int timeout = -1;
-    if (!until_eof) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return acked;
-      timeout = static_cast<int>(left.count());
-    }
-    pollfd p{fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, timeout);
-    if (ready == 0) return acked;
-    if (ready < 0) continue;
-    char buf[4096];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return acked;
-    partial.append(buf, static_cast<std::size_t>(n));
-    while (partial.size() >= 8) {
-      std::uint64_t id = 0;
-      std::memcpy(&id, partial.data(), 8);
-      partial.erase(0, 8);
-      acked = std::max(acked, id + 1);
-    }
-  }
-}
-
-}  // namespace
 
 TEST_CASE("SIGKILL at random moments never loses an acknowledged update", "[crash]") {
   for (const auto& backend : test::backends()) {
@@ -90,7 +38,7 @@ TEST_CASE("SIGKILL at random moments never loses an acknowledged update", "[cras
       INFO(backend.name << " kill " << kill
                         << " (WEFT_TEST_SEED=" << test::env_u64("WEFT_TEST_SEED", 1) << ")");
       const char* mode = kill % 2 == 0 ? "durable" : "relaxed";
-      Child child = spawn(backend.name, at, mode);
+      test::Child child = test::spawn(WEFT_CRASH_CHILD, {backend.name, at, mode});
       std::string partial;
       const auto delay = std::chrono::microseconds(rng() % 30000);
       const std::uint64_t before = acked;
@@ -100,12 +48,13 @@ TEST_CASE("SIGKILL at random moments never loses an acknowledged update", "[cras
       if (kill % 4 != 0) {
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         while (acked == before && std::chrono::steady_clock::now() < give_up) {
-          acked = read_acks(child.out, acked,
-                            std::chrono::steady_clock::now() + std::chrono::milliseconds(50), false,
-                            partial);
+          acked = test::read_acks(child.out, acked,
+                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(50),
+                                  false, partial);
         }
       }
-      acked = read_acks(child.out, acked, std::chrono::steady_clock::now() + delay, false, partial);
+      acked = test::read_acks(child.out, acked, std::chrono::steady_clock::now() + delay, false,
+                              partial);
       if (kill % 10 == 0 && acked > before) {
         // The child holds the store: a second opener gets a typed error.
         auto second = backend.open(at, {});
@@ -117,7 +66,7 @@ TEST_CASE("SIGKILL at random moments never loses an acknowledged update", "[cras
       int status = 0;
       REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
       // Acks written before the kill are still in the pipe.
-      acked = read_acks(child.out, acked, {}, true, partial);
+      acked = test::read_acks(child.out, acked, {}, true, partial);
       ::close(child.out);
       REQUIRE(WIFSIGNALED(status));  // the child never gave up by itself
       CHECK(WTERMSIG(status) == SIGKILL);
