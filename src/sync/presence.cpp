@@ -78,7 +78,7 @@ void Presence::tick(std::uint64_t now_ms) {
 }
 
 result<bool> Presence::apply(const PresenceUpdate& update) {
-  if (update.replica.is_nil()) return errc::invalid_value;
+  if (update.replica.is_nil() || update.clock == UINT64_MAX) return errc::invalid_value;
   if (update.state && update.state->size() > options_.max_state_size) {
     return sync_errc::presence_too_large;
   }
@@ -100,6 +100,9 @@ result<bool> Presence::apply(const PresenceUpdate& update) {
   if (live != remote_.end()) known = live->second.clock;
   if (auto tomb = gone_.find(update.replica); tomb != gone_.end()) known = tomb->second.clock;
   if (update.clock <= known) return false;
+  if (known == 0 && remote_.size() + gone_.size() >= options_.max_entries) {
+    return sync_errc::presence_too_large;
+  }
   const std::uint64_t seen = now_ > update.age_ms ? now_ - update.age_ms : 0;
   if (update.state) {
     gone_.erase(update.replica);

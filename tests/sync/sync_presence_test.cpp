@@ -174,6 +174,14 @@ TEST_CASE("oversized presence states are refused", "[sync][presence]") {
   REQUIRE(p.set_local_state(Bytes(8, 'x')));
   CHECK(p.apply(entry(2, 1, std::string(9, 'y'))).error() == sync_errc::presence_too_large);
   CHECK(p.remote_states().empty());
+  // The number of replicas tracked is bounded too; known ones still update.
+  Presence few(ReplicaId{1}, {.max_entries = 2});
+  REQUIRE(few.apply(entry(2, 1, "a")));
+  REQUIRE(few.apply(entry(3, 1, std::nullopt)));
+  CHECK(few.apply(entry(4, 1, "b")).error() == sync_errc::presence_too_large);
+  CHECK(*few.apply(entry(2, 2, "c")));
+  CHECK(few.remote_states().size() == 1);
+  CHECK(few.apply(entry(2, UINT64_MAX, "d")).error() == errc::invalid_value);
   CHECK_THROWS_AS(Presence(ReplicaId{}), std::invalid_argument);
   CHECK_THROWS_AS(Presence(ReplicaId{1}, {.timeout_ms = 10, .refresh_ms = 10}),
                   std::invalid_argument);

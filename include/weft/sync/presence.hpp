@@ -25,7 +25,13 @@
 //
 // Bounds. A state is at most max_state_size bytes: set_local_state() refuses a
 // larger one and received ones are refused (sync_errc::presence_too_large) and
-// never stored or relayed.
+// never stored or relayed. At most max_entries remote replicas are tracked; an
+// entry of one more replica is refused the same way until others expire.
+//
+// Trust. Entries are not authenticated: any peer with access to the document may
+// publish an entry under any replica id (as with Yjs awareness). Presence is for
+// display; never base a decision on it. A peer that replays our own id is
+// harmless: we move past its clock (see above).
 //
 // Time. Presence has no clock of its own: tick(now_ms) tells it the time (monotonic
 // milliseconds; a smaller value than before is ignored). SyncHost::tick forwards
@@ -49,6 +55,7 @@ struct PresenceOptions {
   std::uint64_t timeout_ms = 30'000;  // a remote entry expires after this long unrefreshed
   std::uint64_t refresh_ms = 10'000;  // our own state is re-published this often
   std::size_t max_state_size = 4096;  // bytes of one state
+  std::size_t max_entries = 4096;     // remote replicas tracked (live and tombstones)
 };
 
 struct PresenceEntry {
@@ -104,8 +111,9 @@ class Presence {
   void tick(std::uint64_t now_ms);
   // Integrates an entry received from a peer. Returns true when it is news (to be
   // relayed to the other peers), false when it is stale, a duplicate or our own.
-  // Errors: sync_errc::presence_too_large (state over the bound),
-  // errc::invalid_value (nil replica); in both cases nothing changes.
+  // Errors: sync_errc::presence_too_large (state over max_state_size, or a new
+  // replica beyond max_entries), errc::invalid_value (nil replica, or the clock
+  // 2^64-1, which nobody could ever supersede); in every case nothing changes.
   result<bool> apply(const PresenceUpdate& update);
   // Everything a newly connected peer should learn: our entry (or tombstone) and
   // every remote live entry and tombstone, with their current age.
