@@ -2,7 +2,10 @@
 // already hold some history are fed the fuzzer's bytes (raw, and as the payload
 // of a valid frame). apply() either succeeds or fails leaving the replica
 // exactly as it was; decode() of the same bytes never crashes; the structural
-// invariants hold afterwards.
+// invariants hold afterwards. The same bytes, read as an Anchor (a peer's cursor
+// in a presence message), either fail to decode or re-encode to exactly the
+// bytes read, and resolve to a position within the text or to an error.
+#include <algorithm>
 #include <cstdlib>
 
 #include "fuzz_support.hpp"
@@ -32,6 +35,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   weft::List<std::int64_t> list(weft::ReplicaId{2});
   list.insert(0, std::int64_t{5});
   list.insert(1, std::int64_t{-7});
+  {
+    weft::Reader r(input);
+    if (const auto anchor = weft::decode_value<weft::Anchor>(r)) {
+      weft::Writer w;
+      weft::encode_value(w, *anchor);
+      if (!std::equal(w.view().begin(), w.view().end(), input.begin()) ||
+          w.size() != r.position()) {
+        std::abort();
+      }
+      for (const auto unit :
+           {weft::PositionUnit::code_point, weft::PositionUnit::utf16, weft::PositionUnit::utf8}) {
+        const auto at = text.resolve(*anchor, unit);
+        if (at && *at > text.size(unit)) std::abort();
+      }
+      if (const auto at = list.resolve(*anchor); at && *at > list.size()) std::abort();
+    }
+  }
   for (const weft::Bytes& candidate : {weft::Bytes(input.begin(), input.end()),
                                        weft::fuzz::framed(weft::TypeTag::sequence_update, input),
                                        weft::fuzz::framed(weft::TypeTag::sequence, input)}) {

@@ -36,6 +36,8 @@ class Category final : public boost::system::error_category {
         return "content contradicts causal order";
       case errc::limit_exceeded:
         return "a configured limit was exceeded";
+      case errc::unknown_dot:
+        return "names an event this replica has not seen";
     }
     return "unknown weft error";
   }

@@ -68,6 +68,16 @@ result<Text> Text::decode(std::span<const std::uint8_t> bytes, ReplicaId replica
   return t;
 }
 
+Anchor Text::anchor_at(std::size_t pos, PositionUnit unit, Bias bias) const {
+  return engine_.anchor_at(static_cast<unsigned>(unit), pos, bias);
+}
+
+result<std::size_t> Text::resolve(const Anchor& anchor, PositionUnit unit) const {
+  auto r = engine_.resolve(anchor, static_cast<unsigned>(unit));
+  if (!r) return r.error();
+  return static_cast<std::size_t>(*r);
+}
+
 void Text::gc() {
   engine_.gc();
 }

@@ -138,6 +138,18 @@ class ReferenceSequence {
   }
   // Elements including tombstones.
   [[nodiscard]] std::size_t raw_size() const noexcept { return elems_.size(); }
+  // Every element in document order, tombstones included.
+  struct RawElement {
+    Dot id;
+    T value;
+    bool deleted = false;
+  };
+  [[nodiscard]] std::vector<RawElement> raw_elements() const {
+    std::vector<RawElement> out;
+    out.reserve(elems_.size());
+    for (const auto& e : elems_) out.push_back({e.id, e.value, e.deleted});
+    return out;
+  }
 
  private:
   struct Element {

@@ -23,6 +23,7 @@ enum class errc {
   non_canonical,        // a valid value in a form the encoder never produces
   causality_violation,  // content contradicts causal order (e.g. a dot reused)
   limit_exceeded,       // a configured bound (size, pending count) was hit
+  unknown_dot,          // names an event (Dot) this replica has not seen
 };
 
 [[nodiscard]] const boost::system::error_category& error_category() noexcept;

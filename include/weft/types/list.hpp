@@ -79,6 +79,19 @@ class List {
     return l;
   }
 
+  // Anchors (stable positions; see position.hpp and Text::anchor_at): the gap
+  // before index `pos`, named by its neighbour on the `bias` side. anchor_at
+  // throws std::out_of_range past the end; resolve returns errc::unknown_dot for
+  // an element this replica has not received. O(log n).
+  [[nodiscard]] Anchor anchor_at(std::size_t pos, Bias bias = Bias::right) const {
+    return engine_.anchor_at(0, pos, bias);
+  }
+  [[nodiscard]] result<std::size_t> resolve(const Anchor& anchor) const {
+    auto r = engine_.resolve(anchor, 0);
+    if (!r) return r.error();
+    return static_cast<std::size_t>(*r);
+  }
+
   // Drops deleted values (see Text::gc).
   void gc() { engine_.gc(); }
   [[nodiscard]] std::size_t memory_bytes() const { return engine_.memory_bytes(); }

@@ -72,6 +72,20 @@ class Text {
   // A new replica `replica` holding the ops of `bytes` (an encode() or any update).
   [[nodiscard]] static result<Text> decode(std::span<const std::uint8_t> bytes, ReplicaId replica);
 
+  // Anchors (stable positions for cursors and selections; see position.hpp).
+  // anchor_at names the gap before `pos` (in `unit`) by its neighbour on the
+  // `bias` side; resolve turns an anchor back into a position in `unit`, after
+  // any number of local or remote edits. An anchor on a deleted character
+  // resolves to where the character was. Errors: anchor_at throws
+  // std::out_of_range for a position past the end or inside a character;
+  // resolve returns errc::unknown_dot for a character this replica has not
+  // received. O(log n) each, plus a forward scan over the leaves a run's pieces
+  // moved to.
+  [[nodiscard]] Anchor anchor_at(std::size_t pos, PositionUnit unit = PositionUnit::code_point,
+                                 Bias bias = Bias::right) const;
+  [[nodiscard]] result<std::size_t> resolve(const Anchor& anchor,
+                                            PositionUnit unit = PositionUnit::code_point) const;
+
   // Drops the stored content of deleted characters (ids and lengths stay as
   // tombstones, so merging is unaffected). Updates encoded afterwards carry
   // those inserts without content. O(n log n).

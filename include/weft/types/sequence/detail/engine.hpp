@@ -137,6 +137,12 @@ class Engine {
     return {&reps_[it.replica].arena, it.offset + static_cast<std::uint32_t>(i - f.before.w[0])};
   }
 
+  // Anchors (see position.hpp). anchor_at throws std::out_of_range for a position
+  // past the end or inside a character; resolve returns errc::unknown_dot for an
+  // element this replica has not seen. Both O(log n) plus one leaf scan.
+  [[nodiscard]] Anchor anchor_at(unsigned u, std::uint64_t pos, Bias bias) const;
+  [[nodiscard]] result<std::uint64_t> resolve(const Anchor& a, unsigned u) const;
+
   // Remote side (engine_remote.hpp).
   result<ApplyResult> apply(std::vector<WireOp>&& ops, Arena&& content);
   void gc();
@@ -185,6 +191,11 @@ class Engine {
   }
   // The item holding element (r, c) and the element's offset in it.
   [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c);
+  // The same without touching hints (queries); requires that (r, c) was inserted.
+  [[nodiscard]] Pos find_dot(std::uint32_t r, std::uint64_t c) const;
+  // Visible elements before visible unit `pos` of unit u (pos <= size(u)); throws
+  // std::out_of_range when pos falls inside a character.
+  [[nodiscard]] std::uint64_t elements_before(unsigned u, std::uint64_t pos) const;
   [[nodiscard]] std::uint64_t key_of(const Origin& o) {
     const auto [p, off] = locate_dot(o.replica, o.counter);
     return tree_.abs_index(p) + off + 1;
@@ -593,6 +604,68 @@ std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
     }
   }
   throw std::logic_error("sequence: dot not found right of its hint");
+}
+
+template <class Store>
+typename Engine<Store>::Pos Engine<Store>::find_dot(std::uint32_t r, std::uint64_t c) const {
+  const Run* run = find_run(r, c);
+  for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next) {
+    const Leaf& l = tree_.leaf(leaf);
+    for (std::uint32_t i = 0; i < l.n; ++i) {
+      if (l.items[i].contains(r, c)) return {leaf, i};
+    }
+  }
+  throw std::logic_error("sequence: dot not found right of its hint");
+}
+
+template <class Store>
+std::uint64_t Engine<Store>::elements_before(unsigned u, std::uint64_t pos) const {
+  if (u == 0) return pos;
+  if (pos == tree_.total().w[u]) return tree_.total().w[0];
+  const auto f = tree_.find(u, pos);
+  const std::uint64_t k = elems_at(tree_.at(f.pos), u, pos - f.before.w[u]);
+  if (k == kMidChar) throw std::out_of_range("weft: position inside a character");
+  return f.before.w[0] + k;
+}
+
+template <class Store>
+Anchor Engine<Store>::anchor_at(unsigned u, std::uint64_t pos, Bias bias) const {
+  if (pos > tree_.total().w[u]) throw std::out_of_range("weft: anchor position past the end");
+  const std::uint64_t e = elements_before(u, pos);
+  if (bias == Bias::right && e == tree_.total().w[0]) return Anchor::end();
+  if (bias == Bias::left && e == 0) return Anchor::start();
+  const std::uint64_t at = bias == Bias::right ? e : e - 1;
+  const auto f = tree_.find(0, at);
+  const Item& it = tree_.at(f.pos);
+  return Anchor::element(Dot{reps_[it.replica].id, it.counter + (at - f.before.w[0])}, bias);
+}
+
+template <class Store>
+result<std::uint64_t> Engine<Store>::resolve(const Anchor& a, unsigned u) const {
+  switch (a.kind) {
+    case Anchor::Kind::start:
+      return std::uint64_t{0};
+    case Anchor::Kind::end:
+      return tree_.total().w[u];
+    case Anchor::Kind::element:
+      break;
+    default:
+      return errc::invalid_value;
+  }
+  const std::uint32_t r = a.dot.is_nil() ? kNone : find_replica(a.dot.replica);
+  if (r == kNone || find_run(r, a.dot.counter) == nullptr) return errc::unknown_dot;
+  const Pos p = find_dot(r, a.dot.counter);
+  const Item& it = tree_.at(p);
+  std::uint64_t at = tree_.widths_before(p).w[u];
+  if (it.deleted()) return at;  // a tombstone is zero wide: where it would be
+  // Visible elements of the item before the gap the anchor names.
+  const auto k =
+      static_cast<std::uint32_t>(a.dot.counter - it.counter) + (a.bias == Bias::left ? 1u : 0u);
+  if (u == 0 || it.units == it.len) return at + k;
+  std::uint32_t units = 0;
+  std::uint32_t u16 = 0;
+  Store::measure(reps_[it.replica].arena, it.offset, k, units, u16);
+  return at + (u == 1 ? u16 : units);
 }
 
 }  // namespace weft::detail::seq

@@ -191,6 +191,13 @@ class Tree {
     }
     return s;
   }
+  // Widths of everything before item p.
+  [[nodiscard]] Widths widths_before(Pos p) const noexcept {
+    Widths s = leaf_start(p.leaf);
+    const Leaf& l = *leaves_[p.leaf];
+    for (std::uint32_t i = 0; i < p.idx; ++i) s += l.items[i].widths();
+    return s;
+  }
   // Number of elements (tombstones included) before item p.
   [[nodiscard]] std::uint64_t abs_index(Pos p) const noexcept {
     std::uint64_t s = leaf_start(p.leaf).w[kAll];
