@@ -1,0 +1,221 @@
+#include "peer_node.hpp"
+
+#include <algorithm>
+
+namespace weft::peer {
+namespace {
+
+constexpr auto kTickInterval = std::chrono::milliseconds(50);
+
+// Compares without an early exit so the time taken does not tell how much of
+// a guessed token was right.
+bool same_token(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+const char* event_name(SyncEvent::Kind kind) {
+  switch (kind) {
+    case SyncEvent::Kind::update_applied:
+      return "update_applied";
+    case SyncEvent::Kind::synced:
+      return "synced";
+    case SyncEvent::Kind::divergence_detected:
+      return "divergence_detected";
+    case SyncEvent::Kind::repaired:
+      return "repaired";
+    case SyncEvent::Kind::repair_failed:
+      return "repair_failed";
+    case SyncEvent::Kind::update_not_sent:
+      return "update_not_sent";
+    case SyncEvent::Kind::closed:
+      return "closed";
+    default:
+      return "other";
+  }
+}
+
+}  // namespace
+
+PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std::ostream* log)
+    : io_(io),
+      options_(options),
+      log_(options.verbose ? log : nullptr),
+      started_(std::chrono::steady_clock::now()),
+      doc_(std::make_unique<Doc>(options.replica_id ? ReplicaId{*options.replica_id}
+                                                    : ReplicaId::random())),
+      text_id_(ObjectId::named(std::string(kTextRoot), ObjectKind::text)),
+      tick_timer_(io) {
+  net::NetOptions net_options;
+  net_options.token = options.token;
+  net_options.reconnect.max_delay_ms = options.reconnect_max_ms;
+  net_options.reconnect.initial_delay_ms = std::min<std::uint32_t>(100, options.reconnect_max_ms);
+  net_options.tls.ca_file = options.tls_ca;
+  net_options.tls.certificate_file = options.tls_cert;
+  net_options.tls.private_key_file = options.tls_key;
+  net_options.tls.require_client_certificate = options.tls_require_client_cert;
+  if (!options.accept_tokens.empty()) {
+    // The identity records the access level only; the token itself stays out of logs.
+    net_options.authenticate =
+        [tokens = options.accept_tokens](const net::AuthRequest& request) -> result<std::string> {
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (same_token(tokens[i].token, request.token)) {
+          return std::string(tokens[i].read_only ? "ro#" : "rw#") + std::to_string(i);
+        }
+      }
+      return make_error_code(boost::system::errc::permission_denied);
+    };
+  }
+  transport_ = std::make_unique<net::NetTransport>(io, std::move(net_options));
+  if (log_) {
+    transport_->on_connect_failed = [this](const net::Endpoint& where,
+                                           boost::system::error_code ec) {
+      *log_ << "connect to " << net::to_string(where) << " failed: " << ec.message() << std::endl;
+    };
+    transport_->on_refused = [this](const net::Endpoint& where, std::string_view reason) {
+      *log_ << "refused by " << net::to_string(where) << ": " << reason << std::endl;
+    };
+    transport_->on_accept_failed = [this](std::string_view remote, boost::system::error_code ec) {
+      *log_ << "inbound " << remote << " failed: " << ec.message() << std::endl;
+    };
+  }
+
+  presence_ = std::make_unique<Presence>(doc_->replica());
+  presence_->on_change = [this](ReplicaId, const PresenceEntry*) {
+    if (on_remote_change) on_remote_change({});
+  };
+
+  host_ = std::make_unique<SyncHost>(
+      *transport_, SyncOptions{.anti_entropy_interval_ms = options.anti_entropy_ms});
+  host_->access = [this](PeerId peer, std::string_view) { return access_for(peer); };
+  host_->add_document(options_.doc, *doc_);
+  host_->add_presence(options_.doc, *presence_);
+  host_->on_event = [this](PeerId peer, const SyncEvent& event) {
+    if (log_) {
+      *log_ << "peer " << peer.value << ": " << event_name(event.kind) << " " << event.doc;
+      if (event.error) *log_ << " (" << event.error.message() << ")";
+      *log_ << std::endl;
+    }
+  };
+
+  text_subscription_ = doc_->observe(text_id_, [this](std::span<const ChangeEvent> events) {
+    const bool remote =
+        std::any_of(events.begin(), events.end(), [](const ChangeEvent& e) { return !e.local; });
+    if (remote && on_remote_change) on_remote_change(events);
+  });
+
+  PresenceState self;
+  self.name = options_.name;
+  self.colour = colour_for(doc_->replica().value());
+  if (!self.name.empty()) (void)presence_->set_local_state(encode_presence(self));
+}
+
+PeerNode::~PeerNode() {
+  stop();
+}
+
+Access PeerNode::access_for(PeerId peer) const {
+  const auto info = transport_->peer_info(peer);
+  if (info && info->inbound && info->identity.starts_with("ro#")) return Access::read;
+  return Access::read_write;
+}
+
+result<void> PeerNode::start(const std::function<void(const std::string&)>& on_listening,
+                             std::string& error) {
+  std::vector<net::Endpoint> listens;
+  std::vector<net::Endpoint> connects;
+  for (const auto& url : options_.listen) {
+    auto endpoint = net::parse_endpoint(url);
+    if (!endpoint) {
+      error = "bad --listen URL '" + url + "': " + endpoint.error().message();
+      return endpoint.error();
+    }
+    listens.push_back(std::move(*endpoint));
+  }
+  for (const auto& url : options_.connect) {
+    auto endpoint = net::parse_endpoint(url);
+    if (!endpoint) {
+      error = "bad --connect URL '" + url + "': " + endpoint.error().message();
+      return endpoint.error();
+    }
+    connects.push_back(std::move(*endpoint));
+  }
+  std::vector<std::string> bound;
+  for (auto& endpoint : listens) {
+    auto port = transport_->listen(endpoint);
+    if (!port) {
+      error = "cannot listen on " + net::to_string(endpoint) + ": " + port.error().message();
+      transport_->close();
+      return port.error();
+    }
+    endpoint.port = *port;
+    bound.push_back(net::to_string(endpoint));
+  }
+  for (const auto& url : bound) on_listening(url);
+  for (const auto& endpoint : connects) transport_->connect(endpoint);
+  schedule_tick();
+  return {};
+}
+
+void PeerNode::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  tick_timer_.cancel();
+  presence_->clear_local_state();
+  host_->tick(now_ms());  // flushes the "gone" presence to the peers still connected
+  transport_->close();
+}
+
+std::uint64_t PeerNode::now_ms() const {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - started_)
+                                        .count());
+}
+
+void PeerNode::schedule_tick() {
+  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    host_->tick(now_ms());
+    schedule_tick();
+  });
+}
+
+void PeerNode::edit(const std::function<void(TextRef&)>& change) {
+  Bytes update;
+  {
+    auto tx = doc_->transact("local");
+    auto text = tx.text(kTextRoot);
+    try {
+      change(text);
+    } catch (...) {
+      update = tx.commit();
+      if (!update.empty()) host_->publish(options_.doc, update);
+      throw;
+    }
+    update = tx.commit();
+  }
+  if (!update.empty()) host_->publish(options_.doc, update);
+}
+
+std::size_t PeerNode::peer_count() const {
+  return transport_->peers().size();
+}
+
+void PeerNode::set_presence(const PresenceState& state) {
+  (void)presence_->set_local_state(encode_presence(state));
+}
+
+std::vector<std::pair<ReplicaId, PresenceState>> PeerNode::remote_presence() const {
+  std::vector<std::pair<ReplicaId, PresenceState>> out;
+  for (const auto& [replica, entry] : presence_->remote_states()) {
+    auto state = decode_presence(entry.state);
+    if (state) out.emplace_back(replica, std::move(*state));
+  }
+  return out;
+}
+
+}  // namespace weft::peer

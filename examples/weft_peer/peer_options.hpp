@@ -1,0 +1,53 @@
+#pragma once
+// Command-line options shared by weft-peer and collab_edit: where to listen and
+// connect, how to authenticate, TLS files, and the presence name. Parsing is
+// pure (no I/O) so tests can feed it argument lists.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weft/encoding/error.hpp"
+
+namespace weft::peer {
+
+// One `--accept-token TOKEN[:ro]`: a token an inbound peer may present, and
+// whether it grants read-only access (":ro") or read-write (no suffix, ":rw").
+struct AcceptedToken {
+  std::string token;
+  bool read_only = false;
+};
+
+struct PeerOptions {
+  std::string doc = "main";                  // --doc NAME
+  std::optional<std::uint64_t> replica_id;   // --replica-id N (tests only)
+  std::vector<std::string> listen;           // --listen URL (repeatable)
+  std::vector<std::string> connect;          // --connect URL (repeatable)
+  std::string token;                         // --token: presented to peers we dial
+  std::vector<AcceptedToken> accept_tokens;  // --accept-token (repeatable)
+  std::string tls_ca;                        // --tls-ca FILE
+  std::string tls_cert;                      // --tls-cert FILE
+  std::string tls_key;                       // --tls-key FILE
+  bool tls_require_client_cert = false;      // --tls-require-client-cert
+  std::string name;                          // --name: presence user name
+  std::uint32_t reconnect_max_ms = 2'000;    // --reconnect-max-ms
+  std::uint64_t anti_entropy_ms = 1'000;     // --anti-entropy-ms
+  bool exit_on_eof = false;                  // --exit-on-eof
+  bool verbose = false;                      // --verbose: connection events on stderr
+  bool help = false;                         // --help
+  // Reserved for issue 6 (`--store PATH`): persistence is not implemented yet.
+};
+
+// Parses argv[1..]. Unknown flags, missing values and malformed numbers are
+// errors whose message names the offending argument (in `error`).
+[[nodiscard]] std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& args,
+                                                       std::string& error);
+
+// The --help text of the shared flags (each program adds its own usage line).
+[[nodiscard]] std::string options_help();
+
+// Parses "TOKEN", "TOKEN:ro" or "TOKEN:rw". Empty token: nullopt.
+[[nodiscard]] std::optional<AcceptedToken> parse_accepted_token(std::string_view spec);
+
+}  // namespace weft::peer

@@ -1,0 +1,138 @@
+#include "network_process/cluster.hpp"
+
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <unistd.h>
+
+namespace weft::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+std::string peer_binary() {
+  const char* path = std::getenv("WEFT_PEER_BINARY");
+  return path ? path : "";
+}
+
+std::vector<std::string> fast_options() {
+  return {"--reconnect-max-ms", "300", "--anti-entropy-ms", "300"};
+}
+
+Cluster::Cluster(std::string name) : name_(std::move(name)) {
+  std::string pattern = "/tmp/weft-" + name_ + "-XXXXXX";
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+}
+
+Cluster::~Cluster() {
+  procs_.clear();  // kills every peer
+  std::error_code ignored;
+  for (std::size_t i = 0; i < urls_.size(); ++i) {
+    for (int g = 0; g <= generation_[i]; ++g) {
+      ::unlink((dir_ + "/peer" + std::to_string(i) + "." + std::to_string(g) + ".log").c_str());
+    }
+  }
+  ::rmdir(dir_.c_str());
+}
+
+std::size_t Cluster::start(std::vector<std::string> args, bool listen) {
+  const std::size_t i = procs_.size();
+  args_.push_back(args);
+  urls_.emplace_back();
+  generation_.push_back(0);
+  procs_.emplace_back();
+  if (listen) urls_[i] = "tcp://127.0.0.1:0";
+  restart(i);
+  return i;
+}
+
+void Cluster::restart(std::size_t i) {
+  std::vector<std::string> args = args_.at(i);
+  for (auto& a : fast_options()) args.push_back(a);
+  if (!urls_[i].empty()) {
+    args.push_back("--listen");
+    args.push_back(urls_[i]);
+  }
+  ++generation_[i];
+  const std::string log =
+      dir_ + "/peer" + std::to_string(i) + "." + std::to_string(generation_[i]) + ".log";
+  procs_[i] = std::make_unique<Process>(peer_binary(), args, log);
+  if (!urls_[i].empty()) {
+    auto line = procs_[i]->read_line(Millis(10'000));
+    const std::string prefix = "listening ";
+    if (!line || line->rfind(prefix, 0) != 0) {
+      throw std::runtime_error("peer " + std::to_string(i) + " did not listen: " +
+                               line.value_or("<nothing>") + "\n" + procs_[i]->log_tail());
+    }
+    urls_[i] = line->substr(prefix.size());
+  }
+}
+
+void Cluster::kill(std::size_t i) {
+  procs_.at(i).reset();
+}
+
+Digest Cluster::digest(std::size_t i) {
+  const std::string line = at(i).command("digest");
+  std::istringstream in(line);
+  std::string word;
+  Digest d;
+  in >> word >> d.hex >> d.length;
+  if (word != "digest" || d.hex.size() != 16) {
+    throw std::runtime_error("peer " + std::to_string(i) + " answered '" + line + "' to digest");
+  }
+  return d;
+}
+
+std::string Cluster::text(std::size_t i) {
+  const std::string line = at(i).command("print");
+  if (line.rfind("text ", 0) != 0) {
+    throw std::runtime_error("peer " + std::to_string(i) + " answered '" + line + "' to print");
+  }
+  return line.substr(5);
+}
+
+bool Cluster::wait_converged(const std::vector<std::size_t>& peers, Millis timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const std::string first = digest(peers.at(0)).hex;
+    bool same = true;
+    for (std::size_t k = 1; k < peers.size() && same; ++k) same = digest(peers[k]).hex == first;
+    if (same) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(Millis(100));
+  }
+}
+
+bool Cluster::wait_peers(std::size_t i, std::size_t n, Millis timeout) {
+  return at(i).command("wait-peers " + std::to_string(n) + " " + std::to_string(timeout.count()),
+                       timeout + Millis(5'000)) == "ok";
+}
+
+std::string Cluster::describe() {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < procs_.size(); ++i) {
+    out << "peer " << i << " (" << (urls_[i].empty() ? "no listener" : urls_[i]) << "): ";
+    if (!procs_[i]) {
+      out << "killed\n";
+      continue;
+    }
+    out << procs_[i]->command("digest", Millis(2'000)) << ", "
+        << procs_[i]->command("peers", Millis(2'000)) << "\n  stderr: " << procs_[i]->log_tail(600)
+        << "\n";
+  }
+  return out.str();
+}
+
+std::map<char, std::size_t> letter_counts(const std::string& text) {
+  std::map<char, std::size_t> counts;
+  for (const char c : text) ++counts[c];
+  return counts;
+}
+
+}  // namespace weft::test

@@ -1,0 +1,243 @@
+// Multi-process tests: separate weft-peer processes on 127.0.0.1 edit one text
+// concurrently through their stdin, over meshes and chains, while peers are
+// killed and restarted and connections are cut mid-frame; all must converge to
+// identical digests, with every surviving edit present.
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "network_process/cluster.hpp"
+#include "support/catch.hpp"
+#include "support/seeds.hpp"
+
+namespace {
+
+using weft::test::Cluster;
+using weft::test::Millis;
+
+constexpr Millis kConverge{30'000};
+
+// Checks `cond`; on failure reports every peer's digest, peer count and stderr
+// (describe() talks to the peers, so it only runs when needed).
+#define REQUIRE_DESCRIBED(cluster, cond)                             \
+  do {                                                               \
+    if (!(cond)) FAIL(#cond << " failed\n" << (cluster).describe()); \
+  } while (0)
+
+enum class Topology { mesh, chain };
+
+// Peer i dials every earlier peer (mesh) or only peer i - 1 (chain).
+void start_topology(Cluster& cluster, Topology topology, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::string> args;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (topology == Topology::chain && j + 1 != i) continue;
+      args.push_back("--connect");
+      args.push_back(cluster.url(j));
+    }
+    (void)cluster.start(args, true);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t expect = topology == Topology::mesh ? n - 1 : (i == 0 || i + 1 == n ? 1 : 2);
+    REQUIRE_DESCRIBED(cluster, cluster.wait_peers(i, expect, Millis(10'000)));
+  }
+}
+
+// The letter each peer types: inserted characters name their author.
+char letter_of(std::size_t peer) {
+  return static_cast<char>('a' + peer);
+}
+
+// `ops` single-letter inserts (1-3 letters each) at random positions, spread
+// over the live peers without waiting for sync: they are concurrent. Returns
+// how many letters each peer inserted.
+std::vector<std::size_t> insert_burst(Cluster& cluster, std::mt19937_64& rng, std::size_t ops) {
+  std::vector<std::size_t> inserted(cluster.size(), 0);
+  for (std::size_t op = 0; op < ops; ++op) {
+    const std::size_t p = rng() % cluster.size();
+    if (!cluster.alive(p)) continue;
+    const std::size_t length = cluster.digest(p).length;
+    const std::size_t pos = rng() % (length + 1);
+    const std::size_t count = 1 + rng() % 3;
+    const std::string answer = cluster.at(p).command("insert " + std::to_string(pos) + " " +
+                                                     std::string(count, letter_of(p)));
+    INFO("peer " << p << " insert at " << pos << " of " << length);
+    REQUIRE(answer == "ok");  // inserts only: the length never shrinks under us
+    inserted[p] += count;
+  }
+  return inserted;
+}
+
+// Inserts and deletes mixed. A remote delete may shrink the text between our
+// length query and the edit, so "past end" errors are accepted; nothing else is.
+void mixed_burst(Cluster& cluster, std::mt19937_64& rng, std::size_t ops) {
+  for (std::size_t op = 0; op < ops; ++op) {
+    const std::size_t p = rng() % cluster.size();
+    if (!cluster.alive(p)) continue;
+    const std::size_t length = cluster.digest(p).length;
+    std::string answer;
+    if (length > 0 && rng() % 3 == 0) {
+      const std::size_t pos = rng() % length;
+      const std::size_t count = std::min<std::size_t>(1 + rng() % 2, length - pos);
+      answer = cluster.at(p).command("delete " + std::to_string(pos) + " " + std::to_string(count));
+    } else {
+      answer = cluster.at(p).command("insert " + std::to_string(rng() % (length + 1)) + " " +
+                                     std::string(1, letter_of(p)));
+    }
+    INFO("peer " << p);
+    REQUIRE((answer == "ok" || answer.find("past end") != std::string::npos));
+  }
+}
+
+std::vector<std::size_t> all_peers(const Cluster& cluster) {
+  std::vector<std::size_t> peers(cluster.size());
+  for (std::size_t i = 0; i < peers.size(); ++i) peers[i] = i;
+  return peers;
+}
+
+void check_counts(Cluster& cluster, const std::vector<std::size_t>& inserted) {
+  const auto counts = weft::test::letter_counts(cluster.text(0));
+  for (std::size_t p = 0; p < inserted.size(); ++p) {
+    INFO("letters of peer " << p);
+    const auto it = counts.find(letter_of(p));
+    CHECK((it == counts.end() ? 0 : it->second) == inserted[p]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("weft-peer processes in meshes and chains converge under concurrent edits",
+          "[network][topologies]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  const std::uint64_t seed = weft::test::seeds(1).front();
+  struct Case {
+    Topology topology;
+    std::size_t n;
+  };
+  for (const Case c : {Case{Topology::mesh, 3}, Case{Topology::chain, 3}, Case{Topology::mesh, 5},
+                       Case{Topology::chain, 5}}) {
+    const char* name = c.topology == Topology::mesh ? "mesh" : "chain";
+    INFO(name << " of " << c.n << ", seed " << seed);
+    std::mt19937_64 rng(seed + c.n);
+    Cluster cluster(name);
+    start_topology(cluster, c.topology, c.n);
+    const auto inserted = insert_burst(cluster, rng, 40 * c.n);
+    REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+    check_counts(cluster, inserted);
+    mixed_burst(cluster, rng, 30 * c.n);
+    REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+  }
+}
+
+TEST_CASE("a peer killed with SIGKILL mid-run restarts empty and catches up", "[network][kill]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  const std::uint64_t seed = weft::test::seeds(1).front();
+  for (const Topology topology : {Topology::chain, Topology::mesh}) {
+    const std::size_t n = topology == Topology::chain ? 5 : 3;
+    const std::size_t victim = topology == Topology::chain ? 2 : 1;  // chain: splits it in two
+    INFO((topology == Topology::chain ? "chain" : "mesh") << " of " << n << ", seed " << seed);
+    std::mt19937_64 rng(seed);
+    Cluster cluster("kill");
+    start_topology(cluster, topology, n);
+    auto inserted = insert_burst(cluster, rng, 20 * n);
+    cluster.kill(victim);
+    // The others keep editing while it is gone (the chain is split meanwhile).
+    const auto more = insert_burst(cluster, rng, 20 * n);
+    for (std::size_t p = 0; p < n; ++p) inserted[p] += more[p];
+    cluster.restart(victim);  // nothing persisted: it starts empty and must catch up
+    const auto after = insert_burst(cluster, rng, 10 * n);
+    for (std::size_t p = 0; p < n; ++p) inserted[p] += after[p];
+    REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+    // Every survivor's letters are all there. The victim's letters typed before
+    // the kill may have died with it if they had not left yet; none can be duplicated.
+    const auto counts = weft::test::letter_counts(cluster.text(0));
+    for (std::size_t p = 0; p < n; ++p) {
+      INFO("letters of peer " << p);
+      const auto it = counts.find(letter_of(p));
+      const std::size_t have = it == counts.end() ? 0 : it->second;
+      if (p == victim) {
+        CHECK(have <= inserted[p]);
+        CHECK(have >= after[p]);  // typed after the restart: must all arrive
+      } else {
+        CHECK(have == inserted[p]);
+      }
+    }
+  }
+}
+
+TEST_CASE("connections cut mid-frame by a proxy heal and converge", "[network][proxy]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  const std::uint64_t seed = weft::test::seeds(1).front();
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  Cluster cluster("proxy");
+  const std::size_t a = cluster.start({}, true);
+  // b reaches a only through the proxy, which cuts its first 6 connections after
+  // a random number of bytes; c hangs off b, so a and c depend on the cut link.
+  const auto port =
+      static_cast<std::uint16_t>(std::stoi(cluster.url(a).substr(cluster.url(a).rfind(':') + 1)));
+  weft::test::CuttingProxy proxy(port, 6, 3000, seed);
+  const std::size_t b =
+      cluster.start({"--connect", "tcp://127.0.0.1:" + std::to_string(proxy.port())}, true);
+  const std::size_t c = cluster.start({"--connect", cluster.url(b)}, false);
+  std::vector<std::size_t> inserted(3, 0);
+  // Long inserts make frames of several hundred bytes, so cuts land inside them.
+  for (int round = 0; round < 60; ++round) {
+    const std::size_t p = rng() % 3;
+    const std::size_t length = cluster.digest(p).length;
+    const std::size_t count = 50 + rng() % 300;
+    REQUIRE(cluster.at(p).command("insert " + std::to_string(rng() % (length + 1)) + " " +
+                                  std::string(count, letter_of(p))) == "ok");
+    inserted[p] += count;
+    if (round % 10 == 9) std::this_thread::sleep_for(Millis(150));  // let some frames fly
+  }
+  INFO("proxy: " << proxy.connections() << " connections, " << proxy.cuts_done() << " cut");
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged({a, b, c}, kConverge));
+  check_counts(cluster, inserted);
+  CHECK(proxy.cuts_done() >= 1);                   // the fault really happened
+  CHECK(proxy.connections() > proxy.cuts_done());  // and a clean connection followed
+}
+
+TEST_CASE("a read-only peer reads everything but its edits reach nobody", "[network][access]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  Cluster cluster("readonly");
+  const std::size_t hub =
+      cluster.start({"--accept-token", "secret", "--accept-token", "viewer:ro"}, true);
+  const std::size_t writer =
+      cluster.start({"--connect", cluster.url(hub), "--token", "secret"}, false);
+  const std::size_t reader =
+      cluster.start({"--connect", cluster.url(hub), "--token", "viewer"}, false);
+  const std::size_t stranger =
+      cluster.start({"--connect", cluster.url(hub), "--token", "guess"}, false);
+  REQUIRE_DESCRIBED(cluster, cluster.wait_peers(hub, 2, Millis(10'000)));
+  REQUIRE_DESCRIBED(cluster, cluster.wait_peers(writer, 1, Millis(10'000)));
+  REQUIRE_DESCRIBED(cluster, cluster.wait_peers(reader, 1, Millis(10'000)));
+
+  REQUIRE(cluster.at(hub).command("append HUB") == "ok");
+  REQUIRE(cluster.at(writer).command("append writer") == "ok");
+  REQUIRE(cluster.at(reader).command("insert 0 READER") == "ok");  // accepted locally only
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged({hub, writer}, kConverge));
+
+  // The reader gets every write of the others, next to its own rejected one.
+  std::string reader_text;
+  for (int i = 0; i < 100; ++i) {
+    reader_text = cluster.text(reader);
+    if (reader_text.find("HUB") != std::string::npos &&
+        reader_text.find("writer") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(Millis(100));
+  }
+  CHECK(reader_text.find("HUB") != std::string::npos);
+  CHECK(reader_text.find("writer") != std::string::npos);
+  CHECK(reader_text.find("READER") != std::string::npos);
+  // Several anti-entropy rounds later (300 ms each) the reader's edit is still nowhere else.
+  std::this_thread::sleep_for(Millis(1'500));
+  CHECK(cluster.text(hub).find("READER") == std::string::npos);
+  CHECK(cluster.text(writer).find("READER") == std::string::npos);
+  CHECK(cluster.wait_converged({hub, writer}, kConverge));
+  // A wrong token is refused before any document byte: the stranger stays empty.
+  CHECK(cluster.at(stranger).command("peers") == "peers 0");
+  CHECK(cluster.digest(stranger).length == 0);
+  CHECK(cluster.at(hub).command("peers") == "peers 2");
+}
