@@ -154,6 +154,7 @@ class WsLink final : public Link {
   WsLink(const asio::any_io_executor& ex, ssl::context* ctx) : ws_(make_layer<Tls>(ex, ctx)) {
     ws_.binary(true);
     ws_.auto_fragment(false);
+    ws_.read_message_max(0);  // read_frame enforces the limit itself
   }
 
   tcp::socket& socket() override {
@@ -170,10 +171,17 @@ class WsLink final : public Link {
       ec = co_await tls_client(ws_.next_layer(), ep, verify_peer);
       if (ec) co_return ec;
     }
-    std::string host = ep.host.find(':') != std::string::npos ? '[' + ep.host + ']' : ep.host;
-    host += ':' + std::to_string(ep.port);
-    co_await ws_.async_handshake(host, ep.path.empty() ? "/" : ep.path,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+    // Named locals, no temporaries inside co_await: gcc 12 mis-destroys some of them.
+    std::string host;
+    if (ep.host.find(':') != std::string::npos) {
+      host = "[" + ep.host + "]";
+    } else {
+      host = ep.host;
+    }
+    host += ":" + std::to_string(ep.port);
+    std::string target = "/";
+    if (!ep.path.empty()) target = ep.path;
+    co_await ws_.async_handshake(host, target, asio::redirect_error(asio::use_awaitable, ec));
     co_return ec;
   }
 
@@ -189,15 +197,21 @@ class WsLink final : public Link {
   }
 
   asio::awaitable<error_code> read_frame(std::vector<std::uint8_t>& out, std::size_t max) override {
-    // Beast checks each declared (and accumulated) payload length against this bound
-    // before buffering it, so an oversize message is refused before allocation.
-    ws_.read_message_max(max);
+    // The bound is enforced here, not with read_message_max: Beast fails an oversize
+    // message by a close handshake whose TLS teardown error would hide the cause.
+    // Reading in bounded chunks never buffers more than max + kChunk bytes, whatever
+    // length a frame header declares.
+    constexpr std::size_t kChunk = std::size_t{64} << 10;
     buffer_.clear();
     error_code ec;
-    co_await ws_.async_read(buffer_, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == websocket::error::message_too_big)
-      co_return make_error_code(net_errc::frame_too_large);
-    if (ec) co_return ec;
+    for (;;) {
+      const std::size_t room = max + 1 - std::min(buffer_.size(), max);
+      co_await ws_.async_read_some(buffer_, std::min(room, kChunk),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return ec;
+      if (buffer_.size() > max) co_return make_error_code(net_errc::frame_too_large);
+      if (ws_.is_message_done()) break;
+    }
     if (!ws_.got_binary() || buffer_.size() == 0) {
       co_return make_error_code(net_errc::protocol_error);
     }

@@ -177,7 +177,9 @@ asio::awaitable<void> Connection::run_outbound(std::shared_ptr<Connection> self)
     }
   }
   tcp::resolver resolver(io);
-  const auto hosts = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
+  // Named locals, no temporaries inside co_await: gcc 12 mis-destroys some of them.
+  const std::string service = std::to_string(endpoint.port);
+  const auto hosts = co_await resolver.async_resolve(endpoint.host, service,
                                                      asio::redirect_error(asio::use_awaitable, ec));
   if (state == State::closed) co_return;
   if (ec) co_return fail(ec);
@@ -242,7 +244,8 @@ asio::awaitable<void> Connection::run_inbound(std::shared_ptr<Connection> self) 
     if (state == State::closed) co_return;
     co_return fail(token ? make_error_code(net_errc::authentication_failed) : token.error());
   }
-  ec = co_await link->write_frame(detail::encode_accept());
+  const auto accept = detail::encode_accept();
+  ec = co_await link->write_frame(accept);
   if (state == State::closed) co_return;
   if (ec) co_return fail(ec);
   become_open(std::move(*identity));
