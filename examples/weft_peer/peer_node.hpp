@@ -73,8 +73,6 @@ class PeerNode {
   // Called after a remote update changed the text (with the change events, so
   // callers can move cursors) and after a remote presence changed (empty span).
   std::function<void(std::span<const ChangeEvent>)> on_remote_change;
-  // Called whenever a peer connects or leaves.
-  std::function<void()> on_peers_changed;
 
  private:
   void schedule_tick();

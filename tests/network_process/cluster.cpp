@@ -23,7 +23,8 @@ std::vector<std::string> fast_options() {
   return {"--reconnect-max-ms", "300", "--anti-entropy-ms", "300"};
 }
 
-Cluster::Cluster(std::string name) : name_(std::move(name)) {
+Cluster::Cluster(std::string name, std::string scheme)
+    : name_(std::move(name)), scheme_(std::move(scheme)) {
   std::string pattern = "/tmp/weft-" + name_ + "-XXXXXX";
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
@@ -46,7 +47,7 @@ std::size_t Cluster::start(std::vector<std::string> args, bool listen) {
   urls_.emplace_back();
   generation_.push_back(0);
   procs_.emplace_back();
-  if (listen) urls_[i] = "tcp://127.0.0.1:0";
+  if (listen) urls_[i] = scheme_ + "://127.0.0.1:0" + (scheme_ == "ws" ? "/weft" : "");
   restart(i);
   return i;
 }

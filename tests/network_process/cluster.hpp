@@ -26,7 +26,8 @@ struct Digest {
 
 class Cluster {
  public:
-  explicit Cluster(std::string name);
+  // Peers listen with `scheme` ("tcp" or "ws").
+  explicit Cluster(std::string name, std::string scheme = "tcp");
   ~Cluster();
 
   // Starts a peer with `args` (plus fast_options()); `listen` adds --listen on a
@@ -53,6 +54,7 @@ class Cluster {
  private:
   std::string dir_;
   std::string name_;
+  std::string scheme_;
   std::vector<std::unique_ptr<Process>> procs_;
   std::vector<std::vector<std::string>> args_;
   std::vector<std::string> urls_;

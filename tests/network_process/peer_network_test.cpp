@@ -29,7 +29,7 @@ enum class Topology { mesh, chain };
 // Peer i dials every earlier peer (mesh) or only peer i - 1 (chain).
 void start_topology(Cluster& cluster, Topology topology, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::string> args;
+    std::vector<std::string> args{"--name", "user" + std::to_string(i)};
     for (std::size_t j = 0; j < i; ++j) {
       if (topology == Topology::chain && j + 1 != i) continue;
       args.push_back("--connect");
@@ -113,19 +113,29 @@ TEST_CASE("weft-peer processes in meshes and chains converge under concurrent ed
   struct Case {
     Topology topology;
     std::size_t n;
+    const char* scheme;
   };
-  for (const Case c : {Case{Topology::mesh, 3}, Case{Topology::chain, 3}, Case{Topology::mesh, 5},
-                       Case{Topology::chain, 5}}) {
+  for (const Case c : {Case{Topology::mesh, 3, "tcp"}, Case{Topology::chain, 3, "ws"},
+                       Case{Topology::mesh, 5, "tcp"}, Case{Topology::chain, 5, "tcp"}}) {
     const char* name = c.topology == Topology::mesh ? "mesh" : "chain";
-    INFO(name << " of " << c.n << ", seed " << seed);
+    INFO(name << " of " << c.n << " over " << c.scheme << ", seed " << seed);
     std::mt19937_64 rng(seed + c.n);
-    Cluster cluster(name);
+    Cluster cluster(name, c.scheme);
     start_topology(cluster, c.topology, c.n);
     const auto inserted = insert_burst(cluster, rng, 40 * c.n);
     REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
     check_counts(cluster, inserted);
     mixed_burst(cluster, rng, 30 * c.n);
     REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+    // Presence reaches everyone, through relays in a chain: each end sees all the others.
+    std::string expected = "presence " + std::to_string(c.n - 1);
+    for (std::size_t i = 1; i < c.n; ++i) expected += " user" + std::to_string(i);
+    std::string seen;
+    for (int i = 0; i < 100 && seen != expected; ++i) {
+      seen = cluster.at(0).command("presence");
+      if (seen != expected) std::this_thread::sleep_for(Millis(50));
+    }
+    CHECK(seen == expected);
   }
 }
 
@@ -240,4 +250,63 @@ TEST_CASE("a read-only peer reads everything but its edits reach nobody", "[netw
   CHECK(cluster.at(stranger).command("peers") == "peers 0");
   CHECK(cluster.digest(stranger).length == 0);
   CHECK(cluster.at(hub).command("peers") == "peers 2");
+}
+
+TEST_CASE("weft-peer answers every line, garbage included, and applies exactly the valid edits",
+          "[network][commands]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  for (const auto seed : weft::test::seeds(2)) {
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    Cluster cluster("commands");
+    const std::size_t p = cluster.start({}, false);
+    std::string model;  // ASCII only, so positions are bytes
+    for (int op = 0; op < 400; ++op) {
+      const int kind = static_cast<int>(rng() % 4);
+      std::string line;
+      std::string expect_prefix;
+      if (kind == 0) {  // a valid insert, sometimes past the end
+        const std::size_t pos = rng() % (model.size() + 3);
+        std::string text(1 + rng() % 4, static_cast<char>('a' + rng() % 26));
+        line = "insert " + std::to_string(pos) + " " + text;
+        if (pos <= model.size()) {
+          model.insert(pos, text);
+          expect_prefix = "ok";
+        } else {
+          expect_prefix = "error position";
+        }
+      } else if (kind == 1) {  // a delete, sometimes out of range
+        const std::size_t pos = rng() % (model.size() + 2);
+        const std::size_t count = rng() % 4;
+        line = "delete " + std::to_string(pos) + " " + std::to_string(count);
+        if (pos <= model.size() && count <= model.size() - pos) {
+          model.erase(pos, count);
+          expect_prefix = "ok";
+        } else {
+          expect_prefix = "error range";
+        }
+      } else if (kind == 2) {  // random bytes (no newline; not blank, not a comment)
+        const std::size_t n = 1 + rng() % 40;
+        for (std::size_t i = 0; i < n; ++i) {
+          char c = static_cast<char>(rng() % 256);
+          if (c == '\n') c = 'x';
+          line += c;
+        }
+        if (line[0] == '#' || line[0] == '\r' || line == "\r") line[0] = 'z';
+        expect_prefix = "";  // any single line: error, or a value if it happens to parse
+      } else {               // a valid command with a mangled argument
+        const char* bad[] = {"insert x y", "delete 1",   "append",   "insert 0 \\xZZ", "print 1",
+                             "digest now", "wait-peers", "sleep -1", "insert 0 \\xc3"};
+        line = bad[rng() % std::size(bad)];
+        expect_prefix = "error";
+      }
+      const std::string answer = cluster.at(p).command(line);
+      INFO("line '" << line << "' answered '" << answer << "'");
+      REQUIRE(answer != "<no answer>");
+      if (!expect_prefix.empty()) REQUIRE(answer.rfind(expect_prefix, 0) == 0);
+    }
+    REQUIRE(cluster.text(p) == model);
+    REQUIRE(cluster.at(p).command("quit") == "ok");
+    CHECK(cluster.at(p).wait(Millis(5'000)) == 0);
+  }
 }
