@@ -4,6 +4,7 @@
 #include <array>
 
 #include "doc_impl.hpp"
+#include "sequence_diff.hpp"
 
 namespace weft {
 
@@ -31,12 +32,79 @@ std::uint64_t units(std::string_view s, PositionUnit unit) {
   return n;
 }
 
-void push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind, std::uint64_t length) {
-  if (length == 0) return;
-  SequenceDelta d;
-  d.kind = kind;
-  d.length = length;
-  out.push_back(std::move(d));
+// Appends a step, merging it into the previous one of the same kind.
+SequenceDelta& push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind,
+                    std::uint64_t length) {
+  if (!out.empty() && out.back().kind == kind) {
+    out.back().length += length;
+  } else {
+    SequenceDelta d;
+    d.kind = kind;
+    d.length = length;
+    out.push_back(std::move(d));
+  }
+  return out.back();
+}
+
+// How many edits a precise diff may look for in a changed region of `size`
+// elements: the search costs O(size * edits), kept to a few million steps.
+std::size_t edit_budget(std::size_t size) {
+  return std::min<std::size_t>(1024, 4'000'000 / (size + 1));
+}
+
+// Byte offsets of the characters of `s`, plus s.size() at the end.
+std::vector<std::size_t> char_starts(std::string_view s) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!continuation(s[i])) out.push_back(i);
+  }
+  out.push_back(s.size());
+  return out;
+}
+
+// The delta for a changed middle region: the shortest edit script when it is
+// cheap enough to find, else one replaced span (still exact, only coarser).
+void text_middle(std::vector<SequenceDelta>& out, std::string_view a, std::string_view b,
+                 PositionUnit unit) {
+  const auto ca = char_starts(a);
+  const auto cb = char_starts(b);
+  const std::size_t n = ca.size() - 1;
+  const std::size_t m = cb.size() - 1;
+  std::optional<std::vector<DiffStep>> steps;
+  if (n != 0 && m != 0) {
+    steps = shortest_edit(
+        n, m,
+        [&](std::size_t i, std::size_t j) {
+          return a.substr(ca[i], ca[i + 1] - ca[i]) == b.substr(cb[j], cb[j + 1] - cb[j]);
+        },
+        edit_budget(n + m));
+  }
+  if (!steps)
+    steps = std::vector<DiffStep>{{DiffStep::Kind::erase, n}, {DiffStep::Kind::insert, m}};
+  std::size_t i = 0;
+  std::size_t j = 0;
+  for (const DiffStep& step : *steps) {
+    if (step.count == 0) continue;
+    switch (step.kind) {
+      case DiffStep::Kind::keep:
+        push(out, SequenceDelta::Kind::retain,
+             units(a.substr(ca[i], ca[i + step.count] - ca[i]), unit));
+        i += step.count;
+        j += step.count;
+        break;
+      case DiffStep::Kind::erase:
+        push(out, SequenceDelta::Kind::erase,
+             units(a.substr(ca[i], ca[i + step.count] - ca[i]), unit));
+        i += step.count;
+        break;
+      case DiffStep::Kind::insert: {
+        const std::string_view ins = b.substr(cb[j], cb[j + step.count] - cb[j]);
+        push(out, SequenceDelta::Kind::insert, units(ins, unit)).text += ins;
+        j += step.count;
+        break;
+      }
+    }
+  }
 }
 
 std::vector<SequenceDelta> text_delta(std::string_view a, std::string_view b, PositionUnit unit) {
@@ -51,13 +119,9 @@ std::vector<SequenceDelta> text_delta(std::string_view a, std::string_view b, Po
   while (s < m - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
   while (s > 0 && continuation(a[a.size() - s])) --s;
   std::vector<SequenceDelta> out;
-  push(out, SequenceDelta::Kind::retain, units(a.substr(0, p), unit));
-  push(out, SequenceDelta::Kind::erase, units(a.substr(p, a.size() - p - s), unit));
-  const std::string_view ins = b.substr(p, b.size() - p - s);
-  if (!ins.empty()) {
-    push(out, SequenceDelta::Kind::insert, units(ins, unit));
-    out.back().text = std::string(ins);
-  }
+  if (p != 0) push(out, SequenceDelta::Kind::retain, units(a.substr(0, p), unit));
+  text_middle(out, a.substr(p, a.size() - p - s), b.substr(p, b.size() - p - s), unit);
+  if (!out.empty() && out.back().kind == SequenceDelta::Kind::retain) out.pop_back();
   return out;
 }
 
@@ -67,14 +131,39 @@ std::vector<SequenceDelta> list_delta(const std::vector<Value>& a, const std::ve
   while (p < m && a[p] == b[p]) ++p;
   std::size_t s = 0;
   while (s < m - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
-  std::vector<SequenceDelta> out;
-  push(out, SequenceDelta::Kind::retain, p);
-  push(out, SequenceDelta::Kind::erase, a.size() - p - s);
-  if (b.size() - p - s > 0) {
-    push(out, SequenceDelta::Kind::insert, b.size() - p - s);
-    out.back().values.assign(b.begin() + static_cast<std::ptrdiff_t>(p),
-                             b.end() - static_cast<std::ptrdiff_t>(s));
+  const std::size_t n_mid = a.size() - p - s;
+  const std::size_t m_mid = b.size() - p - s;
+  std::optional<std::vector<DiffStep>> steps;
+  if (n_mid != 0 && m_mid != 0) {
+    std::vector<Bytes> ea;
+    std::vector<Bytes> eb;
+    for (std::size_t i = 0; i < n_mid; ++i) ea.push_back(a[p + i].encoded());
+    for (std::size_t j = 0; j < m_mid; ++j) eb.push_back(b[p + j].encoded());
+    steps = shortest_edit(
+        n_mid, m_mid, [&](std::size_t i, std::size_t j) { return ea[i] == eb[j]; },
+        edit_budget(n_mid + m_mid));
   }
+  if (!steps) {
+    steps = std::vector<DiffStep>{{DiffStep::Kind::erase, n_mid}, {DiffStep::Kind::insert, m_mid}};
+  }
+  std::vector<SequenceDelta> out;
+  if (p != 0) push(out, SequenceDelta::Kind::retain, p);
+  std::size_t j = p;
+  for (const DiffStep& step : *steps) {
+    if (step.count == 0) continue;
+    if (step.kind == DiffStep::Kind::insert) {
+      auto& d = push(out, SequenceDelta::Kind::insert, step.count);
+      d.values.insert(d.values.end(), b.begin() + static_cast<std::ptrdiff_t>(j),
+                      b.begin() + static_cast<std::ptrdiff_t>(j + step.count));
+    } else {
+      push(out,
+           step.kind == DiffStep::Kind::keep ? SequenceDelta::Kind::retain
+                                             : SequenceDelta::Kind::erase,
+           step.count);
+    }
+    if (step.kind != DiffStep::Kind::erase) j += step.count;
+  }
+  if (!out.empty() && out.back().kind == SequenceDelta::Kind::retain) out.pop_back();
   return out;
 }
 

@@ -1,9 +1,12 @@
 // Observers: precise events, local/remote and origin, deep subscriptions,
 // unsubscribe, throwing callbacks.
+#include <array>
+#include <random>
 #include <stdexcept>
 
 #include "doc/doc_test_util.hpp"
 #include "support/catch.hpp"
+#include "support/seeds.hpp"
 
 using namespace weft;
 using weft::test::root_counter;
@@ -49,7 +52,152 @@ std::string apply_delta(const std::string& before, const std::vector<SequenceDel
   return out;
 }
 
+std::vector<Value> apply_list_delta(const std::vector<Value>& before,
+                                    const std::vector<SequenceDelta>& delta) {
+  std::vector<Value> out;
+  std::size_t at = 0;
+  for (const SequenceDelta& d : delta) {
+    if (d.kind == SequenceDelta::Kind::retain) {
+      out.insert(out.end(), before.begin() + static_cast<std::ptrdiff_t>(at),
+                 before.begin() + static_cast<std::ptrdiff_t>(at + d.length));
+      at += d.length;
+    } else if (d.kind == SequenceDelta::Kind::erase) {
+      at += d.length;
+    } else {
+      REQUIRE(d.values.size() == d.length);
+      out.insert(out.end(), d.values.begin(), d.values.end());
+    }
+  }
+  out.insert(out.end(), before.begin() + static_cast<std::ptrdiff_t>(at), before.end());
+  return out;
+}
+
+std::uint64_t edited_units(const std::vector<SequenceDelta>& delta) {
+  std::uint64_t n = 0;
+  for (const auto& d : delta) {
+    if (d.kind != SequenceDelta::Kind::retain) n += d.length;
+  }
+  return n;
+}
+
 }  // namespace
+
+TEST_CASE("a transaction with separate edits reports each edit, not one replaced span", "[doc]") {
+  Doc a(ReplicaId{1});
+  {
+    auto tx = a.transact();
+    tx.text("t").insert(0, "the quick brown fox jumps over the lazy dog");
+    tx.list("l").insert(0, std::vector<Value>{1, 2, 3, 4, 5, 6, 7, 8});
+  }
+  Recorder text_events;
+  Recorder list_events;
+  auto s1 = a.observe(root_text(), text_events.fn());
+  auto s2 = a.observe(root_list(), list_events.fn());
+  {
+    auto tx = a.transact();
+    tx.text("t").insert(4, "very ");  // "the very quick ..."
+    tx.text("t").erase(40, 4);        // "lazy", shifted by the insert
+    tx.text("t").insert(40, "sleepy");
+    tx.list("l").erase(1, 1);            // drop 2
+    tx.list("l").insert(6, Value("x"));  // before 8
+  }
+  REQUIRE(text_events.batches.size() == 1);
+  const auto& d = text_events.batches[0][0].delta;
+  // "lazy" -> "sleepy" shares the suffix "y" with the rest of the text and an
+  // "l" inside, which the delta does not split the replacement around.
+  REQUIRE(d.size() == 5);
+  CHECK(d[0].kind == SequenceDelta::Kind::retain);
+  CHECK(d[0].length == 4);
+  CHECK(d[1].kind == SequenceDelta::Kind::insert);
+  CHECK(d[1].text == "very ");
+  CHECK(d[2].kind == SequenceDelta::Kind::retain);
+  CHECK(d[2].length == 31);
+  CHECK(d[3].kind == SequenceDelta::Kind::erase);
+  CHECK(d[3].length == 3);
+  CHECK(d[4].kind == SequenceDelta::Kind::insert);
+  CHECK(d[4].text == "sleep");
+  CHECK(a.text(root_text()) == "the very quick brown fox jumps over the sleepy dog");
+
+  REQUIRE(list_events.batches.size() == 1);
+  const auto& l = list_events.batches[0][0].delta;
+  REQUIRE(l.size() == 4);
+  CHECK(l[0].kind == SequenceDelta::Kind::retain);
+  CHECK(l[0].length == 1);
+  CHECK(l[1].kind == SequenceDelta::Kind::erase);
+  CHECK(l[1].length == 1);
+  CHECK(l[2].kind == SequenceDelta::Kind::retain);
+  CHECK(l[2].length == 5);
+  CHECK(l[3].kind == SequenceDelta::Kind::insert);
+  CHECK(l[3].values == std::vector<Value>{Value("x")});
+}
+
+TEST_CASE("deltas of random multi-edit batches replay exactly and are minimal for few edits",
+          "[doc]") {
+  for (auto seed : weft::test::seeds(40)) {
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    Doc a(ReplicaId{1});
+    Doc b(ReplicaId{2});
+    Recorder local;
+    Recorder remote;
+    auto s1 = a.observe(root_text(), local.fn());
+    auto s2 = b.observe(root_text(), remote.fn());
+    auto s3 = a.observe(root_list(), local.fn());
+    for (int round = 0; round < 15; ++round) {
+      const std::string text_before = a.text(root_text());
+      const std::vector<Value> list_before = a.list(root_list());
+      const std::string remote_before = b.text(root_text());
+      local.batches.clear();
+      remote.batches.clear();
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      std::uint64_t changed = 0;  // units inserted or erased by the edits
+      Bytes update;
+      {
+        auto tx = a.transact();
+        for (int e = 0; e < edits; ++e) {
+          const std::size_t size = tx.text("t").size();
+          if (size > 0 && rng() % 3 == 0) {
+            const std::size_t at = rng() % size;
+            const std::size_t n = 1 + rng() % std::min<std::size_t>(size - at, 4);
+            tx.text("t").erase(at, n);
+            changed += n;
+          } else {
+            static const std::array<std::string, 4> pieces{"x", "yz", "\xC3\xA9",
+                                                           "\xF0\x9F\x98\x80"};
+            const std::string& ins = pieces[rng() % pieces.size()];
+            tx.text("t").insert(rng() % (size + 1), ins);
+            changed += ins == "yz" ? 2 : 1;
+          }
+          const std::size_t ls = tx.list("l").size();
+          if (ls > 0 && rng() % 2 == 0) {
+            tx.list("l").erase(rng() % ls);
+          } else {
+            tx.list("l").insert(rng() % (ls + 1), Value(static_cast<std::int64_t>(rng() % 4)));
+          }
+        }
+        update = tx.commit();
+      }
+      REQUIRE(b.apply_update(update));
+      for (const auto& batch : local.batches) {
+        for (const ChangeEvent& e : batch) {
+          if (e.object == root_text()) {
+            CHECK(apply_delta(text_before, e.delta) == a.text(root_text()));
+            // Myers is minimal (at most `changed` edits) and each keep it absorbs is
+            // no longer than the edits after it: at most 3x, never the whole text.
+            CHECK(edited_units(e.delta) <= 3 * changed);
+          } else {
+            CHECK(apply_list_delta(list_before, e.delta) == a.list(root_list()));
+          }
+        }
+      }
+      for (const auto& batch : remote.batches) {
+        for (const ChangeEvent& e : batch) {
+          CHECK(apply_delta(remote_before, e.delta) == b.text(root_text()));
+        }
+      }
+    }
+  }
+}
 
 TEST_CASE("text events are retain/insert/erase deltas in the chosen unit", "[doc]") {
   Doc a(ReplicaId{1});

@@ -9,9 +9,14 @@
 // What an event says:
 //  - text / list: `delta`, a retain/insert/erase sequence that turns the old
 //    content into the new one, counted in the subscriber's PositionUnit (list:
-//    elements). It is computed by comparing the content before and after the
-//    batch (common prefix and suffix), so it is exact for one contiguous edit
-//    and a correct, coarser delta (one replaced span) for several;
+//    elements). It is computed from the content before and after the batch:
+//    common prefix and suffix, then the shortest edit script of the rest
+//    (Myers' O(ND) diff), so several separate edits in one batch come out as
+//    separate steps. When the changed region would need more than ~1024 edits
+//    (or the search would cost more than a few million steps), it is one
+//    replaced span instead: still exact, only coarser. Where the same content
+//    could have been inserted at either of two places (typing "a" next to
+//    "a"), the delta names one of them;
 //  - map: `keys`, each key whose visible value changed, with old and new value;
 //  - counter: `counter_delta` (new value - old value);
 //  - registers and sets: `old_values` and `new_values` (their full views).
