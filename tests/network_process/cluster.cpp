@@ -47,7 +47,9 @@ std::size_t Cluster::start(std::vector<std::string> args, bool listen) {
   urls_.emplace_back();
   generation_.push_back(0);
   procs_.emplace_back();
-  if (listen) urls_[i] = scheme_ + "://127.0.0.1:0" + (scheme_ == "ws" ? "/weft" : "");
+  if (listen) {
+    urls_[i] = scheme_ + "://127.0.0.1:0" + (scheme_ == "ws" || scheme_ == "wss" ? "/weft" : "");
+  }
   restart(i);
   return i;
 }

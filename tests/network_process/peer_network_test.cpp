@@ -3,8 +3,11 @@
 // killed and restarted and connections are cut mid-frame; all must converge to
 // identical digests, with every surviving edit present.
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <thread>
+
+#include <unistd.h>
 
 #include "network_process/cluster.hpp"
 #include "support/catch.hpp"
@@ -309,4 +312,58 @@ TEST_CASE("weft-peer answers every line, garbage included, and applies exactly t
     REQUIRE(cluster.at(p).command("quit") == "ok");
     CHECK(cluster.at(p).wait(Millis(5'000)) == 0);
   }
+}
+
+namespace {
+
+// A throw-away CA and a certificate for 127.0.0.1 signed by it, made with the
+// openssl command line in `dir`. False when openssl is missing or fails.
+bool make_certificates(const std::string& dir) {
+  const std::string script =
+      "cd '" + dir +
+      "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+      " -subj /CN=weft-test-ca -keyout ca.key -out ca.pem"
+      " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+      " -subj /CN=127.0.0.1 -keyout peer.key -out peer.csr"
+      " && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf"
+      " && openssl x509 -req -in peer.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1"
+      " -extfile ext.cnf -out peer.pem"
+      " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+      " -subj /CN=other-ca -keyout other.key -out other.pem";
+  return std::system(("(" + script + ") >/dev/null 2>&1").c_str()) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("weft-peer over TLS: a verified peer syncs, one trusting another CA is refused",
+          "[network][tls]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  std::string dir = "/tmp/weft-tls-XXXXXX";
+  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { (void)std::system(("rm -rf '" + dir + "'").c_str()); }
+  } cleanup{dir};
+  if (!make_certificates(dir)) {
+    WARN("SKIPPED: the openssl command could not make test certificates");
+    return;
+  }
+  Cluster cluster("tls", "tls");
+  const std::size_t server =
+      cluster.start({"--tls-cert", dir + "/peer.pem", "--tls-key", dir + "/peer.key"}, true);
+  REQUIRE(cluster.url(server).rfind("tls://127.0.0.1:", 0) == 0);
+  const std::size_t client =
+      cluster.start({"--connect", cluster.url(server), "--tls-ca", dir + "/ca.pem"}, false);
+  const std::size_t wrong =
+      cluster.start({"--connect", cluster.url(server), "--tls-ca", dir + "/other.pem"}, false);
+  REQUIRE_DESCRIBED(cluster, cluster.wait_peers(client, 1, Millis(10'000)));
+  REQUIRE(cluster.at(server).command("append over tls") == "ok");
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged({server, client}, kConverge));
+  REQUIRE(cluster.at(client).command("insert 0 both ways ") == "ok");
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged({server, client}, kConverge));
+  CHECK(cluster.text(client) == "both ways over tls");
+  // The peer that cannot verify the server's certificate never connects and learns nothing.
+  CHECK(cluster.at(wrong).command("peers") == "peers 0");
+  CHECK(cluster.digest(wrong).length == 0);
+  CHECK(cluster.at(server).command("peers") == "peers 1");
 }
