@@ -47,6 +47,25 @@ std::size_t Doc::text_size(const ObjectId& text, PositionUnit unit) const {
   return o == nullptr ? 0 : o->text->size(unit);
 }
 
+Anchor Doc::anchor(const ObjectId& sequence, std::size_t pos, PositionUnit unit, Bias bias) const {
+  const auto* o = object_of(*impl_, sequence, ObjectKind::text, ObjectKind::list);
+  if (o == nullptr) {
+    if (pos != 0) throw std::out_of_range("weft::Doc::anchor: position past the end");
+    return bias == Bias::left ? Anchor::start() : Anchor::end();
+  }
+  return o->text ? o->text->anchor_at(pos, unit, bias) : o->list->anchor_at(pos, bias);
+}
+
+result<std::size_t> Doc::resolve_anchor(const ObjectId& sequence, const Anchor& anchor,
+                                        PositionUnit unit) const {
+  const auto* o = object_of(*impl_, sequence, ObjectKind::text, ObjectKind::list);
+  if (o == nullptr) {
+    if (anchor.kind == Anchor::Kind::element) return errc::unknown_dot;
+    return std::size_t{0};
+  }
+  return o->text ? o->text->resolve(anchor, unit) : o->list->resolve(anchor);
+}
+
 std::vector<Value> Doc::list(const ObjectId& list) const {
   const auto* o = object_of(*impl_, list, ObjectKind::list, ObjectKind::list);
   return o == nullptr ? std::vector<Value>{} : o->list->values();

@@ -88,6 +88,20 @@ class Doc final : public SyncDocument {
   // The elements, in canonical value order.
   [[nodiscard]] std::vector<Value> set_values(const ObjectId& set) const;
   [[nodiscard]] bool set_contains(const ObjectId& set, const Value& value) const;
+  // Stable positions (cursors, selections) in a text or list; see Anchor in
+  // types/sequence/position.hpp. anchor() names the gap before `pos` by its
+  // neighbour on the `bias` side (list: `unit` is ignored, elements count);
+  // resolve_anchor() turns it back into a position after any later edits, local
+  // or remote. An untouched object anchors at its start/end. Errors: anchor()
+  // throws std::out_of_range past the end or inside a character;
+  // resolve_anchor() returns errc::unknown_dot for an element this replica has
+  // not received (anchors come from peers: never UB).
+  [[nodiscard]] Anchor anchor(const ObjectId& sequence, std::size_t pos,
+                              PositionUnit unit = PositionUnit::code_point,
+                              Bias bias = Bias::right) const;
+  [[nodiscard]] result<std::size_t> resolve_anchor(
+      const ObjectId& sequence, const Anchor& anchor,
+      PositionUnit unit = PositionUnit::code_point) const;
   // True for roots and for nested objects this replica has integrated.
   [[nodiscard]] bool contains(const ObjectId& id) const;
 
