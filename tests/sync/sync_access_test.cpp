@@ -161,10 +161,15 @@ TEST_CASE("a peer without access receives no byte of the document", "[sync][acce
   for (auto seed : weft::test::seeds(3)) {
     INFO("seed " << seed << ", outsider hosts the secret document: " << outsider_hosts_secret);
     std::mt19937_64 rng(seed);
-    Star star(seed);
-    Node& writer = star.add(Role::writer, ReplicaId{1});
+    // Declared before the hosts that refer to them, so they outlive those hosts.
     Doc writer_secret(ReplicaId{1});
     Presence writer_presence(ReplicaId{1});
+    Doc outsider_secret(ReplicaId{4});
+    Presence outsider_presence(ReplicaId{4});
+    Doc third_secret(ReplicaId{3});
+    Presence third_presence(ReplicaId{3});
+    Star star(seed);
+    Node& writer = star.add(Role::writer, ReplicaId{1});
     writer.host->add_document("public", *writer.doc);
     writer.host->add_document("secret", writer_secret);
     writer.host->add_presence("secret", writer_presence);
@@ -175,16 +180,12 @@ TEST_CASE("a peer without access receives no byte of the document", "[sync][acce
     };
     Node& outsider = star.add(Role::outsider, ReplicaId{4});
     outsider.host->add_document("public", *outsider.doc);
-    Doc outsider_secret(ReplicaId{4});
-    Presence outsider_presence(ReplicaId{4});
     if (outsider_hosts_secret) {
       outsider.host->add_document("secret", outsider_secret);
       outsider.host->add_presence("secret", outsider_presence);
       REQUIRE(outsider_presence.set_local_state(Bytes{'y', 'o'}));
     }
     Node& third = star.add(Role::third, ReplicaId{3});
-    Doc third_secret(ReplicaId{3});
-    Presence third_presence(ReplicaId{3});
     third.host->add_document("public", *third.doc);
     third.host->add_document("secret", third_secret);
     third.host->add_presence("secret", third_presence);
