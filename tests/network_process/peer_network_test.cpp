@@ -255,6 +255,29 @@ TEST_CASE("a read-only peer reads everything but its edits reach nobody", "[netw
   CHECK(cluster.at(hub).command("peers") == "peers 2");
 }
 
+TEST_CASE("weft-peer keeps serving after stdin ends, and exits 0 on SIGTERM",
+          "[network][commands]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  Cluster cluster("eof");
+  const std::size_t host = cluster.start({}, true);
+  REQUIRE(cluster.at(host).command("append kept") == "ok");
+  cluster.at(host).close_stdin();
+  const std::size_t late = cluster.start({"--connect", cluster.url(host)}, false);
+  REQUIRE_DESCRIBED(cluster, cluster.wait_peers(late, 1, Millis(10'000)));
+  std::string text;
+  for (int i = 0; i < 100 && text != "kept"; ++i) {
+    text = cluster.text(late);
+    if (text != "kept") std::this_thread::sleep_for(Millis(50));
+  }
+  CHECK(text == "kept");  // served by a peer whose stdin is closed
+  CHECK(cluster.at(host).running());
+  CHECK(cluster.at(host).terminate(Millis(5'000)) == 0);
+  // With --exit-on-eof, EOF ends the process.
+  const std::size_t brief = cluster.start({"--exit-on-eof"}, false);
+  cluster.at(brief).close_stdin();
+  CHECK(cluster.at(brief).wait(Millis(5'000)) == 0);
+}
+
 TEST_CASE("weft-peer answers every line, garbage included, and applies exactly the valid edits",
           "[network][commands]") {
   if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");

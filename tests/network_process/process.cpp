@@ -113,6 +113,11 @@ void Process::write_line(std::string_view line) {
   }
 }
 
+void Process::close_stdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
 std::optional<std::string> Process::read_line(Millis timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {

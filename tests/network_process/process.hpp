@@ -29,6 +29,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   void write_line(std::string_view line);
+  void close_stdin();  // the child sees EOF
   // The next stdout line, or nullopt after `timeout` or at EOF.
   [[nodiscard]] std::optional<std::string> read_line(Millis timeout);
   // Sends one command and returns its one-line answer ("<no answer>" on timeout).
