@@ -3,7 +3,10 @@
 // index instead of a 64-bit id. Layout in docs/doc.md.
 #include "record.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <optional>
 
 #include "weft/encoding/frame.hpp"
 #include "weft/encoding/utf8.hpp"
@@ -262,15 +265,69 @@ result<TxRecord> decode_record(Reader& r) {
   return t;
 }
 
+namespace {
+
+// Payloads at least this large are deflated when that makes them smaller:
+// snapshots and catch-up updates repeat replica ids, object names and engine
+// headers record after record. A single keystroke's update stays plain.
+constexpr std::size_t kDeflateFrom = 512;
+// The largest inflated payload accepted (a hostile size cannot allocate more).
+constexpr std::uint64_t kMaxInflated = std::uint64_t{1} << 30;
+
+std::optional<Bytes> deflated(std::span<const std::uint8_t> raw) {
+  uLongf bound = compressBound(static_cast<uLong>(raw.size()));
+  Bytes out(bound);
+  if (compress2(out.data(), &bound, raw.data(), static_cast<uLong>(raw.size()), 6) != Z_OK) {
+    return std::nullopt;
+  }
+  out.resize(bound);
+  return out;
+}
+
+}  // namespace
+
 Bytes frame_update(std::span<const Bytes> encoded_records) {
+  Writer payload;
+  payload.varint(encoded_records.size());
+  for (const Bytes& b : encoded_records) payload.raw(b);
+  if (payload.size() >= kDeflateFrom) {
+    if (auto packed = deflated(payload.view()); packed && packed->size() + 8 < payload.size()) {
+      Writer w = begin_frame(TypeTag::doc_update_deflated);
+      w.varint(payload.size());
+      w.raw(*packed);
+      return finish_frame(std::move(w));
+    }
+  }
   Writer w = begin_frame(TypeTag::doc_update);
-  w.varint(encoded_records.size());
-  for (const Bytes& b : encoded_records) w.raw(b);
+  w.raw(payload.view());
   return finish_frame(std::move(w));
 }
 
 result<std::vector<TxRecord>> decode_update(std::span<const std::uint8_t> bytes) {
+  Bytes inflated;
   auto r = open_frame(bytes, TypeTag::doc_update);
+  if (!r && r.error() == errc::wrong_type) {
+    auto packed = open_frame(bytes, TypeTag::doc_update_deflated);
+    if (!packed) return r.error();
+    auto raw_len = packed->varint();
+    if (!raw_len) return raw_len.error();
+    // Deflate cannot expand data more than ~1032:1: a larger claim is a lie.
+    if (*raw_len > kMaxInflated || *raw_len / 1032 > packed->remaining()) {
+      return errc::length_too_large;
+    }
+    auto body = packed->raw(packed->remaining());
+    if (!body) return body.error();
+    inflated.resize(static_cast<std::size_t>(*raw_len));
+    uLongf out_len = static_cast<uLongf>(inflated.size());
+    uLong in_len = static_cast<uLong>(body->size());
+    if (uncompress2(inflated.data(), &out_len, body->data(), &in_len) != Z_OK ||
+        out_len != inflated.size() || in_len != body->size()) {
+      return errc::invalid_value;
+    }
+    // Canonical form: a payload this small would have been sent plain.
+    if (inflated.size() < kDeflateFrom) return errc::non_canonical;
+    r = Reader(inflated);
+  }
   if (!r) return r.error();
   auto n = r->count(9);
   if (!n) return n.error();

@@ -1,6 +1,8 @@
 // Hostile input: truncations, mutations (with and without a valid checksum),
 // absurd counts and causally impossible records. Errors must be typed, and the
 // document must be exactly as before.
+#include <zlib.h>
+
 #include <random>
 
 #include "doc/doc_test_util.hpp"
@@ -228,4 +230,53 @@ TEST_CASE("records contradicting causality are rejected", "[doc]") {
   CHECK(r.error() == errc::causality_violation);
   CHECK_FALSE(merge_updates(std::vector<Bytes>{u1, u2}));
   CHECK(c.counter(ObjectId::named("c", ObjectKind::counter)) == 1);
+}
+
+TEST_CASE("deflated updates: large ones shrink, lying or non-canonical ones are refused", "[doc]") {
+  Doc a(ReplicaId{1});
+  for (int i = 0; i < 200; ++i) {
+    auto tx = a.transact();
+    tx.text("t").insert(static_cast<std::size_t>(i), "x");
+    tx.map("m").set("k", i);
+  }
+  const Bytes snapshot = a.encode_snapshot();
+  REQUIRE(snapshot.size() > 3);
+  CHECK(snapshot[3] == static_cast<std::uint8_t>(TypeTag::doc_update_deflated));
+  auto loaded = Doc::load(snapshot, ReplicaId{2});
+  REQUIRE(loaded);
+  CHECK(loaded->encode_snapshot() == snapshot);
+  CHECK(loaded->digest() == a.digest());
+
+  Doc target(ReplicaId{5});
+  auto deflated_frame = [](std::uint64_t claimed, std::span<const std::uint8_t> raw) {
+    uLongf n = compressBound(static_cast<uLong>(raw.size()));
+    Bytes packed(n);
+    REQUIRE(compress2(packed.data(), &n, raw.data(), static_cast<uLong>(raw.size()), 6) == Z_OK);
+    packed.resize(n);
+    Writer w = begin_frame(TypeTag::doc_update_deflated);
+    w.varint(claimed);
+    w.raw(packed);
+    return finish_frame(std::move(w));
+  };
+  // The plain payload of a small update, deflated: valid bytes, but not canonical.
+  Doc small(ReplicaId{3});
+  Bytes tiny;
+  {
+    auto tx = small.transact();
+    tx.text("t").insert(0, "hi");
+    tiny = tx.commit();
+  }
+  REQUIRE(tiny[3] == static_cast<std::uint8_t>(TypeTag::doc_update));
+  const std::span<const std::uint8_t> tiny_payload(tiny.data() + 4, tiny.size() - 8);
+  auto r = target.apply_update(deflated_frame(tiny_payload.size(), tiny_payload));
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == errc::non_canonical);
+  // A size claim deflate cannot reach, and one that does not match.
+  r = target.apply_update(deflated_frame(std::uint64_t{1} << 40, tiny_payload));
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == errc::length_too_large);
+  r = target.apply_update(deflated_frame(tiny_payload.size() + 1, tiny_payload));
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == errc::invalid_value);
+  CHECK(target.state_vector().empty());
 }

@@ -33,7 +33,8 @@ enum class TypeTag : std::uint16_t {
   version_vector = 12,
   sequence = 32,
   sequence_update = 33,
-  doc_update = 40,  // weft::Doc updates and snapshots (doc/update.hpp)
+  doc_update = 40,           // weft::Doc updates and snapshots (docs/doc.md)
+  doc_update_deflated = 41,  // the same payload, deflated (large updates and snapshots)
 };
 
 // Starts a frame: returns a writer holding the header; append the payload,
