@@ -374,3 +374,34 @@ TEST_CASE("Re-dialling after a drop yields fresh PeerIds, never reused", "[netwo
     CHECK(p.client->send(all.back(), Bytes{1}).error() == transport_errc::closed);
   }
 }
+
+TEST_CASE("A throwing handler does not disturb the transport", "[network]") {
+  struct Thrower final : TransportHandler {
+    std::vector<Bytes> got;
+    void on_connected(PeerId) override { throw std::runtime_error("connected"); }
+    void on_message(PeerId, std::span<const std::uint8_t> m) override {
+      got.emplace_back(m.begin(), m.end());
+      throw std::runtime_error("message");
+    }
+    void on_disconnected(PeerId, boost::system::error_code) override {
+      throw std::runtime_error("disconnected");
+    }
+  };
+  Pair p(server_options(false), client_options(false), endpoint(Protocol::tcp, false));
+  Thrower thrower;
+  p.server->set_handler(&thrower);
+  p.client->connect(endpoint(Protocol::tcp, false, p.port));
+  REQUIRE(run_until(p.io, [&] { return p.client_events.connected.size() == 1; }));
+  REQUIRE(run_until(p.io, [&] { return p.server->peers().size() == 1; }));
+  const PeerId c = p.client_events.connected[0];
+  for (std::uint8_t i = 0; i < 5; ++i) REQUIRE(p.client->send(c, Bytes{i, i}));
+  REQUIRE(run_until(p.io, [&] { return thrower.got.size() == 5; }));
+  for (std::uint8_t i = 0; i < 5; ++i) CHECK(thrower.got[i] == Bytes{i, i});
+  // The server still answers on the same connection.
+  const PeerId s = p.server->peers()[0];
+  REQUIRE(p.server->send(s, Bytes{9}));
+  REQUIRE(run_until(p.io, [&] { return p.client_events.messages.size() == 1; }));
+  p.server->disconnect(s);
+  CHECK(p.server->peers().empty());
+  CHECK(run_until(p.io, [&] { return p.client_events.disconnected.size() == 1; }));
+}
