@@ -1,5 +1,7 @@
 #pragma once
-// Umbrella header: all of weft's public API.
+// Umbrella header: all of weft's public API in weft::weft. The network
+// transports (weft::net, which needs OpenSSL) have their own header:
+// weft/net/net_transport.hpp.
 #include "weft/core/dot.hpp"
 #include "weft/core/dot_context.hpp"
 #include "weft/core/dot_set.hpp"
@@ -21,8 +23,11 @@
 #include "weft/storage/error.hpp"
 #include "weft/storage/file_log_storage.hpp"
 #include "weft/storage/file_system.hpp"
+#include "weft/storage/persistent_doc.hpp"
 #include "weft/storage/sqlite_storage.hpp"
 #include "weft/storage/storage.hpp"
+#include "weft/sync/access.hpp"
+#include "weft/sync/presence.hpp"
 #include "weft/sync/sync_document.hpp"
 #include "weft/sync/sync_error.hpp"
 #include "weft/sync/sync_host.hpp"
