@@ -181,7 +181,7 @@ result<UpdateStatus> Doc::apply_update(std::span<const std::uint8_t> update,
     drain(left, sim);
     std::uint64_t waiting = 0;
     for (const auto& [k, s] : left) waiting += s.rec->ops.size();
-    if (waiting > kMaxPendingOps) return errc::limit_exceeded;
+    if (waiting > m.max_pending_ops) return errc::limit_exceeded;
   }
 
   for (auto& [k, s] : fresh) m.pending.emplace(k, std::move(s.rec));
@@ -233,6 +233,7 @@ result<void> Doc::adopt_snapshot(std::span<const std::uint8_t> snapshot) {
   d->impl_->observers = impl_->observers;
   d->impl_->observer_errors = impl_->observer_errors;
   d->impl_->commit_hook = std::move(impl_->commit_hook);
+  d->impl_->max_pending_ops = impl_->max_pending_ops;
   impl_ = std::move(d->impl_);
   return {};
 }
@@ -253,6 +254,14 @@ Subscription Doc::observe_deep(const ObjectId& id, ObserverFn fn, PositionUnit u
 
 std::uint64_t Doc::observer_errors() const noexcept {
   return impl_->observer_errors;
+}
+
+void Doc::set_max_pending_ops(std::uint64_t limit) noexcept {
+  impl_->max_pending_ops = limit;
+}
+
+std::uint64_t Doc::max_pending_ops() const noexcept {
+  return impl_->max_pending_ops;
 }
 
 void Doc::set_commit_hook(std::function<void(std::span<const std::uint8_t>)> hook) {

@@ -76,6 +76,7 @@ struct DocImpl {
   std::map<TxKey, Stored> history;
   std::map<PendingKey, TxRecord> pending;
   std::uint64_t pending_ops = 0;
+  std::uint64_t max_pending_ops = kMaxPendingOps;
   std::shared_ptr<Observers> observers = std::make_shared<Observers>();
   std::uint64_t observer_errors = 0;
   std::function<void(std::span<const std::uint8_t>)> commit_hook;

@@ -7,7 +7,8 @@
 // replica has. `deps` is the state vector when the transaction began. A record
 // is integrated only after its deps and the previous record of its replica
 // (causal delivery), so every object sees its operations in causal order; the
-// others wait in a pending buffer (at most kMaxPendingOps operations).
+// others wait in a pending buffer (at most max_pending_ops() operations,
+// kMaxPendingOps unless set_max_pending_ops() says otherwise).
 //
 // Updates. encode_update_since(vv) holds exactly the records a replica at `vv`
 // lacks (removals and deletions are records like any other). apply_update()
@@ -115,6 +116,10 @@ class Doc final : public SyncDocument {
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override;
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
   [[nodiscard]] std::uint64_t pending_count() const override;
+  // The pending-buffer bound (default kMaxPendingOps). Lowering it below what
+  // already waits refuses further waiting updates; nothing is dropped.
+  void set_max_pending_ops(std::uint64_t limit) noexcept;
+  [[nodiscard]] std::uint64_t max_pending_ops() const noexcept;
   // The records waiting for dependencies, as an update (empty when none): what
   // a storage compaction must keep next to encode_snapshot(), which omits them.
   [[nodiscard]] Bytes encode_pending() const;
