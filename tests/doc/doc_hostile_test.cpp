@@ -317,7 +317,8 @@ TEST_CASE("the pending buffer is bounded: an update that would overflow it chang
   CHECK(target.counter(ObjectId::named("c", ObjectKind::counter)) == 102);
 }
 
-// 2^20 pending operations take ~1 GB under AddressSanitizer: optimised builds only.
+// 2^20 pending operations are slow and memory-hungry under AddressSanitizer:
+// optimised builds only.
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_UNDER_ASAN 1
 #elif defined(__has_feature)
