@@ -91,7 +91,9 @@ struct NetTransport::Impl : std::enable_shared_from_this<NetTransport::Impl> {
   void build_tls_contexts();
   void dial(const std::shared_ptr<Dialer>& dialer);
   void schedule_redial(const std::shared_ptr<Dialer>& dialer, bool was_open);
-  asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener);
+  // Static, with a weak owner: the coroutine starts later and may outlive the Impl.
+  static asio::awaitable<void> accept_loop(std::weak_ptr<Impl> weak,
+                                           std::shared_ptr<Listener> listener);
   void post_disconnected(PeerId id, error_code reason);
   void shutdown();
 
@@ -452,15 +454,16 @@ void NetTransport::Impl::schedule_redial(const std::shared_ptr<Dialer>& dialer, 
   });
 }
 
-asio::awaitable<void> NetTransport::Impl::accept_loop(std::shared_ptr<Listener> listener) {
-  std::weak_ptr<Impl> weak = weak_from_this();
+asio::awaitable<void> NetTransport::Impl::accept_loop(std::weak_ptr<Impl> weak,
+                                                      std::shared_ptr<Listener> listener) {
+  const auto executor = listener->acceptor.get_executor();
   for (;;) {
     std::unique_ptr<detail::Link> link;
     {
       auto impl = weak.lock();
       if (!impl || impl->closed) co_return;
-      link = detail::make_link(io.get_executor(), listener->endpoint.protocol,
-                               listener->endpoint.tls, &*impl->server_tls);
+      link = detail::make_link(executor, listener->endpoint.protocol, listener->endpoint.tls,
+                               &*impl->server_tls);
     }
     error_code ec;
     co_await listener->acceptor.async_accept(link->socket(),
@@ -470,14 +473,14 @@ asio::awaitable<void> NetTransport::Impl::accept_loop(std::shared_ptr<Listener> 
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
       // Out of descriptors or a reset during accept: back off briefly, keep serving.
-      asio::steady_timer pause(io, milliseconds(10));
+      asio::steady_timer pause(executor, milliseconds(10));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     auto conn =
         std::make_shared<Connection>(impl, std::move(link), true, listener->endpoint, nullptr);
     impl->pending.insert(conn);
-    spawn(io, conn->run_inbound(conn));
+    spawn(impl->io, conn->run_inbound(conn));
   }
 }
 
@@ -541,7 +544,7 @@ result<std::uint16_t> NetTransport::listen(const Endpoint& where) {
   if (ec) return ec;
   listener->endpoint.port = port;
   impl_->listeners.push_back(listener);
-  spawn(impl_->io, impl_->accept_loop(listener));
+  spawn(impl_->io, Impl::accept_loop(impl_, listener));
   return port;
 }
 

@@ -6,7 +6,6 @@
 #include <memory>
 #include <set>
 
-#include "doc/doc_random.hpp"
 #include "net/net_support.hpp"
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
@@ -15,7 +14,6 @@
 using namespace weft;
 using namespace weft::net;
 using namespace weft::test::net;
-using weft::test::random_transaction;
 namespace asio = boost::asio;
 
 namespace {

@@ -47,6 +47,49 @@ weft::net::NetOptions fast_options(std::uint64_t seed) {
   return o;
 }
 
+// ---- random edits ----
+
+Bytes random_transaction(Doc& doc, std::mt19937_64& rng) {
+  static constexpr std::string_view kKeys[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+  auto tx = doc.transact("net-test");
+  const int n = 1 + static_cast<int>(rng() % 3);
+  for (int i = 0; i < n; ++i) {
+    switch (rng() % 6) {
+      case 0:
+      case 1: {
+        auto t = tx.text("t");
+        const std::string piece(1 + rng() % 4, static_cast<char>('a' + rng() % 26));
+        t.insert(rng() % (t.size() + 1), piece);
+        break;
+      }
+      case 2: {
+        auto t = tx.text("t");
+        if (const std::size_t size = t.size(); size > 0) {
+          const std::size_t at = rng() % size;
+          t.erase(at, 1 + rng() % std::min<std::size_t>(3, size - at));
+        }
+        break;
+      }
+      case 3:
+        tx.map("m").set(kKeys[rng() % std::size(kKeys)], static_cast<std::int64_t>(rng() % 1000));
+        break;
+      case 4:
+        tx.counter("c").add(static_cast<std::int64_t>(rng() % 7) - 3);
+        break;
+      default: {
+        auto l = tx.list("l");
+        if (l.size() > 0 && rng() % 3 == 0) {
+          l.erase(rng() % l.size());
+        } else {
+          l.insert(rng() % (l.size() + 1), Value(static_cast<std::int64_t>(rng() % 100)));
+        }
+        break;
+      }
+    }
+  }
+  return tx.commit();
+}
+
 // ---- RawClient ----
 
 void RawClient::connect(std::uint16_t port) {

@@ -9,10 +9,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "weft/doc/doc.hpp"
+#include "weft/doc/transaction.hpp"
 #include "weft/net/net_transport.hpp"
 
 namespace weft::test::net {
@@ -60,6 +63,14 @@ inline weft::net::Endpoint endpoint(weft::net::Protocol p, bool tls, std::uint16
   ep.port = port;
   ep.tls = tls;
   return ep;
+}
+
+// A transaction of 1-3 random edits (text, map, counter, list) through the public Doc
+// API; returns its update (empty if nothing changed).
+Bytes random_transaction(Doc& doc, std::mt19937_64& rng);
+// The text every test edits.
+inline ObjectId test_text() {
+  return ObjectId::named("t", ObjectKind::text);
 }
 
 // A hand-driven TCP client speaking (or abusing) weft's TCP framing.

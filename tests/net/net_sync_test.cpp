@@ -6,7 +6,6 @@
 #include <iostream>
 #include <memory>
 
-#include "doc/doc_random.hpp"
 #include "net/net_support.hpp"
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
@@ -15,8 +14,6 @@
 using namespace weft;
 using namespace weft::net;
 using namespace weft::test::net;
-using weft::test::random_transaction;
-using weft::test::root_text;
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
@@ -92,7 +89,7 @@ struct Cluster {
     for (const Node& n : nodes) {
       CHECK(n.doc->state_vector() == ref.state_vector());
       CHECK(n.doc->digest() == ref.digest());
-      CHECK(n.doc->text(root_text()) == ref.text(root_text()));
+      CHECK(n.doc->text(test_text()) == ref.text(test_text()));
       CHECK(n.doc->encode_snapshot() == ref.encode_snapshot());
     }
   }
