@@ -215,7 +215,8 @@ Frame Screen::render(const ScreenInput& input) {
   // Remote cursors by visual row; the first one listed wins a shared cell.
   std::vector<std::pair<LineCol, std::uint8_t>> marks;
   for (const auto& remote : input.remotes) {
-    marks.emplace_back(visual_of(rows, std::min(remote.pos, input.text.size())), remote.colour);
+    if (!remote.pos) continue;
+    marks.emplace_back(visual_of(rows, std::min(*remote.pos, input.text.size())), remote.colour);
   }
 
   Frame frame;

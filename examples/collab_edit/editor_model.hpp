@@ -74,8 +74,8 @@ class EditorModel {
 // A peer's cursor, as presence tells it.
 struct RemoteCursor {
   std::string name;
-  std::uint8_t colour = 0;  // 0..7
-  std::size_t pos = 0;
+  std::uint8_t colour = 0;         // 0..7
+  std::optional<std::size_t> pos;  // none: not placeable yet (only the name is shown)
 };
 
 struct ScreenInput {

@@ -65,8 +65,7 @@ class Editor {
     in.text = text_;
     in.cursor = model_.cursor();
     for (const auto& [replica, state] : node_.remote_presence()) {
-      // Plain code-point positions until the Doc offers anchors.
-      in.remotes.push_back({state.name, state.colour, state.cursor.value_or(0)});
+      in.remotes.push_back({state.name, state.colour, node_.resolve_cursor(state)});
     }
     in.self_name = node_.name();
     in.peers = node_.peer_count();
@@ -110,13 +109,15 @@ class Editor {
     publish_cursor();
   }
 
+  // The cursor travels as an anchor: peers place it on the same character
+  // whatever edits reach them first, and remote edits never require a re-publish.
   void publish_cursor() {
-    if (last_published_ && *last_published_ == model_.cursor()) return;
-    last_published_ = model_.cursor();
     weft::peer::PresenceState state;
     state.name = node_.name();
     state.colour = weft::peer::colour_for(node_.doc().replica().value());
-    state.cursor = model_.cursor();
+    state.cursor_anchor = node_.cursor_anchor(model_.cursor());
+    if (last_published_ == state.cursor_anchor) return;
+    last_published_ = state.cursor_anchor;
     node_.set_presence(state);
   }
 
@@ -140,7 +141,7 @@ class Editor {
   weft::collab::EditorModel model_;
   weft::collab::Screen screen_;
   std::u32string text_;
-  std::optional<std::size_t> last_published_;
+  weft::Bytes last_published_;
   std::function<void()> on_quit_;
   bool redraw_pending_ = false;
   bool stopped_ = false;

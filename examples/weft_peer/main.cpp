@@ -44,8 +44,7 @@ class CommandLoop {
  public:
   CommandLoop(asio::io_context& io, PeerNode& node, bool exit_on_eof,
               std::function<void(int)> shutdown)
-      : io_(io),
-        node_(node),
+      : node_(node),
         exit_on_eof_(exit_on_eof),
         shutdown_(std::move(shutdown)),
         input_(io),
@@ -200,7 +199,6 @@ class CommandLoop {
     }
   }
 
-  asio::io_context& io_;
   PeerNode& node_;
   bool exit_on_eof_;
   std::function<void(int)> shutdown_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "weft/encoding/reader.hpp"
+
 namespace weft::peer {
 namespace {
 
@@ -41,8 +43,7 @@ const char* event_name(SyncEvent::Kind kind) {
 }  // namespace
 
 PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std::ostream* log)
-    : io_(io),
-      options_(options),
+    : options_(options),
       log_(options.verbose ? log : nullptr),
       started_(std::chrono::steady_clock::now()),
       doc_(std::make_unique<Doc>(options.replica_id ? ReplicaId{*options.replica_id}
@@ -207,6 +208,25 @@ std::size_t PeerNode::peer_count() const {
 
 void PeerNode::set_presence(const PresenceState& state) {
   (void)presence_->set_local_state(encode_presence(state));
+}
+
+Bytes PeerNode::cursor_anchor(std::size_t pos) const {
+  Writer w;
+  encode_value(w, doc_->anchor(text_id_, pos, PositionUnit::code_point, Bias::left));
+  return std::move(w).take();
+}
+
+std::optional<std::size_t> PeerNode::resolve_cursor(const PresenceState& state) const {
+  if (state.cursor_anchor.empty()) {
+    if (!state.cursor) return std::nullopt;
+    return static_cast<std::size_t>(std::min<std::uint64_t>(*state.cursor, text_size()));
+  }
+  Reader r(state.cursor_anchor);
+  auto anchor = decode_value<Anchor>(r);
+  if (!anchor || !r.expect_end()) return std::nullopt;
+  auto pos = doc_->resolve_anchor(text_id_, *anchor, PositionUnit::code_point);
+  if (!pos) return std::nullopt;
+  return *pos;
 }
 
 std::vector<std::pair<ReplicaId, PresenceState>> PeerNode::remote_presence() const {

@@ -66,6 +66,14 @@ class PeerNode {
   [[nodiscard]] std::size_t peer_count() const;
   // Publishes our presence (name, colour, cursor) to every peer.
   void set_presence(const PresenceState& state);
+  // A cursor at code-point `pos` as a stable anchor (encoded for presence): it
+  // sticks to the character before it, so it follows that character through
+  // every later edit. Throws std::out_of_range past the end.
+  [[nodiscard]] Bytes cursor_anchor(std::size_t pos) const;
+  // Where a remote user's cursor is now: its anchor resolved against our replica
+  // (or its plain position, clamped); nullopt when it names a character we have
+  // not received yet or the bytes are malformed.
+  [[nodiscard]] std::optional<std::size_t> resolve_cursor(const PresenceState& state) const;
   // Remote users' decoded presence (malformed states are skipped).
   [[nodiscard]] std::vector<std::pair<ReplicaId, PresenceState>> remote_presence() const;
   [[nodiscard]] const std::string& name() const noexcept { return options_.name; }
@@ -79,7 +87,6 @@ class PeerNode {
   [[nodiscard]] std::uint64_t now_ms() const;
   [[nodiscard]] Access access_for(PeerId peer) const;
 
-  boost::asio::io_context& io_;
   PeerOptions options_;
   std::ostream* log_;
   std::chrono::steady_clock::time_point started_;

@@ -22,8 +22,9 @@ inline constexpr std::uint8_t kPresenceColours = 8;
 struct PresenceState {
   std::string name;
   std::uint8_t colour = 0;
-  // Where the cursor is: a plain code-point position (what we send until the
-  // Doc offers anchors), or an encoded anchor.
+  // Where the cursor is: an encoded weft::Anchor (what collab_edit sends: it
+  // survives concurrent edits), or a plain code-point position (for tools that
+  // have no document position to anchor).
   std::optional<std::uint64_t> cursor;
   Bytes cursor_anchor;
   friend bool operator==(const PresenceState&, const PresenceState&) = default;

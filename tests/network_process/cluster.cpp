@@ -125,6 +125,10 @@ std::string Cluster::describe() {
       out << "killed\n";
       continue;
     }
+    if (!procs_[i]->running()) {
+      out << "EXITED (crashed?)\n  stderr: " << procs_[i]->log_tail(600) << "\n";
+      continue;
+    }
     out << procs_[i]->command("digest", Millis(2'000)) << ", "
         << procs_[i]->command("peers", Millis(2'000)) << "\n  stderr: " << procs_[i]->log_tail(600)
         << "\n";

@@ -183,6 +183,19 @@ TEST_CASE("screen: wrapping, scrolling, remote cursors and status", "[examples]"
   CHECK(frame.cursor_row == 0);
 }
 
+TEST_CASE("screen: a remote user without a placeable cursor is only named", "[examples]") {
+  weft::collab::Screen screen;
+  const std::u32string text = U"ab";
+  weft::collab::ScreenInput in;
+  in.text = text;
+  in.width = 40;
+  in.height = 2;
+  in.remotes.push_back({"zed", 1, std::nullopt});
+  const auto frame = screen.render(in);
+  CHECK(frame.rows[0] == "ab");  // no colour escape anywhere in the text
+  CHECK(weft::collab::plain(frame.rows[1]).find("| zed |") != std::string::npos);
+}
+
 TEST_CASE("screen: a cursor past a full row gets a cell on the next row", "[examples]") {
   weft::collab::Screen screen;
   const std::u32string text = U"abcde";

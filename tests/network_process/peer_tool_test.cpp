@@ -2,7 +2,10 @@
 // line, command-line options and the presence state codec.
 #include <random>
 
+#include <boost/asio/io_context.hpp>
+
 #include "peer_commands.hpp"
+#include "peer_node.hpp"
 #include "peer_options.hpp"
 #include "presence_state.hpp"
 #include "support/catch.hpp"
@@ -152,4 +155,35 @@ TEST_CASE("presence state codec round-trips and rejects malformed bytes", "[exam
   auto bad_version = bytes;
   bad_version[0] = 9;
   CHECK(!decode_presence(bad_version));
+}
+
+TEST_CASE("cursor anchors follow their character through later edits", "[examples]") {
+  boost::asio::io_context io;
+  PeerOptions options;
+  options.name = "ann";
+  PeerNode node(io, options, nullptr);
+  node.edit([](weft::TextRef& t) { t.insert(0, "hello"); });
+  PresenceState state;
+  state.cursor_anchor = node.cursor_anchor(3);  // after "hel"
+  REQUIRE(node.resolve_cursor(state) == std::optional<std::size_t>(3));
+  node.edit([](weft::TextRef& t) { t.insert(0, "XX"); });
+  CHECK(node.resolve_cursor(state) == std::optional<std::size_t>(5));
+  node.edit([](weft::TextRef& t) { t.insert(5, "__"); });              // typed right at the caret
+  CHECK(node.resolve_cursor(state) == std::optional<std::size_t>(5));  // stays after 'l'
+  node.edit([](weft::TextRef& t) { t.erase(0, 4); });
+  CHECK(node.resolve_cursor(state) == std::optional<std::size_t>(1));
+  // Plain positions are clamped; malformed or foreign anchors place nothing.
+  PresenceState plain_pos;
+  plain_pos.cursor = 1000;
+  CHECK(node.resolve_cursor(plain_pos) == std::optional<std::size_t>(node.text_size()));
+  CHECK(!node.resolve_cursor(PresenceState{}));
+  PresenceState garbage;
+  garbage.cursor_anchor = {0xFF, 0x01};
+  CHECK(!node.resolve_cursor(garbage));
+  boost::asio::io_context other_io;
+  PeerNode other(other_io, options, nullptr);
+  other.edit([](weft::TextRef& t) { t.insert(0, "zz"); });
+  PresenceState foreign;
+  foreign.cursor_anchor = other.cursor_anchor(1);  // names a character we never received
+  CHECK(!node.resolve_cursor(foreign));
 }

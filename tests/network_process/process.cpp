@@ -248,6 +248,7 @@ void CuttingProxy::run() {
       fds.push_back({p.b, POLLIN, 0});
     }
     if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+    const std::size_t polled = pairs.size();  // a pair accepted below has no pollfd yet
     if (fds[0].revents & POLLIN) {
       const int a = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (a >= 0) {
@@ -266,7 +267,7 @@ void CuttingProxy::run() {
       }
     }
     std::vector<bool> dead(pairs.size(), false);
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
+    for (std::size_t i = 0; i < polled; ++i) {
       for (int side = 0; side < 2 && !dead[i]; ++side) {
         const pollfd& f = fds[1 + 2 * i + static_cast<std::size_t>(side)];
         if (!(f.revents & (POLLIN | POLLHUP | POLLERR))) continue;
