@@ -136,7 +136,8 @@ class NetTransport final : public weft::Transport {
   NetTransport(const NetTransport&) = delete;
   NetTransport& operator=(const NetTransport&) = delete;
 
-  // Starts accepting on `where` (host = local address to bind). Returns the bound port.
+  // Starts accepting on `where`: host = local IP address to bind ("127.0.0.1", "::", empty =
+  // "0.0.0.0"; names are not resolved), port 0 = any free port. Returns the bound port.
   // May be called several times (several listeners). Errors: the bind/listen error,
   // net_errc::not_listening_tls, transport_errc::closed after close().
   result<std::uint16_t> listen(const Endpoint& where);
@@ -163,6 +164,8 @@ class NetTransport final : public weft::Transport {
   // queue_full (queue holds max_queued_bytes; a message is always accepted into an empty
   // queue), closed.
   result<void> send(PeerId peer, std::span<const std::uint8_t> message) override;
+  // Closes at once (peers() no longer lists it); on_disconnected(peer, {}) is posted. An
+  // outbound peer's dialler then re-dials (a new PeerId) while reconnect is enabled.
   void disconnect(PeerId peer) override;
   [[nodiscard]] std::vector<PeerId> peers() const override;
 
