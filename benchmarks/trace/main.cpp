@@ -99,6 +99,8 @@ Summary summarize(const std::vector<weft::bench::RunFigures>& runs) {
   s.median.memory_bytes = col(&F::memory_bytes);
   s.median.replay_cpu_ms = col(&F::replay_cpu_ms);
   s.median.merge_cpu_ms = col(&F::merge_cpu_ms);
+  s.median.encode_cpu_ms = col(&F::encode_cpu_ms);
+  s.median.decode_cpu_ms = col(&F::decode_cpu_ms);
   if (runs[0].floor_ms) {
     std::vector<double> v;
     std::vector<double> c;
@@ -151,6 +153,8 @@ void print_json(const Options& o, const weft::bench::Trace& t, const Summary& s)
   }
   out["replay_cpu_ms"] = m.replay_cpu_ms;
   out["merge_cpu_ms"] = m.merge_cpu_ms;
+  out["encode_cpu_ms"] = m.encode_cpu_ms;
+  out["decode_cpu_ms"] = m.decode_cpu_ms;
   if (m.floor_cpu_ms) {
     out["floor_cpu_ms"] = *m.floor_cpu_ms;
   } else {
@@ -174,8 +178,8 @@ void print_table(const Options& o, const weft::bench::Trace& t, const Summary& s
                 *m.floor_cpu_ms, *m.floor_ms > 0 ? m.replay_ms / *m.floor_ms : 0.0);
   }
   std::printf("  merge          %12.3f ms   (cpu %.3f ms)\n", m.merge_ms, m.merge_cpu_ms);
-  std::printf("  encode         %12.3f ms\n", m.encode_ms);
-  std::printf("  decode         %12.3f ms\n", m.decode_ms);
+  std::printf("  encode         %12.3f ms   (cpu %.3f ms)\n", m.encode_ms, m.encode_cpu_ms);
+  std::printf("  decode         %12.3f ms   (cpu %.3f ms)\n", m.decode_ms, m.decode_cpu_ms);
   std::printf("  encoded        %12zu bytes\n", m.encoded_bytes);
   std::printf("  memory_bytes   %12zu bytes (Text::memory_bytes)\n", m.memory_bytes);
   if (m.heap_bytes) {

@@ -48,14 +48,18 @@ bool apply_update(Text& text, const Bytes& update, RunFigures& f, const char* wh
 // Encodes the history of `source` and decodes it; expects `want` back.
 void measure_encoding(RunFigures& f, const Text& source, const std::string& want,
                       ReplicaId decode_id) {
+  double cpu = cpu_now_ms();
   auto start = Clock::now();
   Bytes encoded = source.encode();
   f.encode_ms = ms_since(start);
+  f.encode_cpu_ms = cpu_now_ms() - cpu;
   f.encoded_bytes = encoded.size();
 
+  cpu = cpu_now_ms();
   start = Clock::now();
   auto decoded = Text::decode(encoded, decode_id);
   f.decode_ms = ms_since(start);
+  f.decode_cpu_ms = cpu_now_ms() - cpu;
   if (!decoded) {
     if (f.failure.empty()) f.failure = "decode failed: " + decoded.error().message();
   } else {

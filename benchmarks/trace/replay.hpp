@@ -21,6 +21,8 @@ struct RunFigures {
   // shared and the wall clock includes time spent descheduled.
   double replay_cpu_ms = 0;
   double merge_cpu_ms = 0;
+  double encode_cpu_ms = 0;
+  double decode_cpu_ms = 0;
   std::optional<double> floor_cpu_ms;
   std::size_t encoded_bytes = 0;
   std::size_t memory_bytes = 0;  // Text::memory_bytes() after replay (after merge if concurrent)

@@ -1,7 +1,8 @@
 // Manual Release micro-driver (not a ctest test): replays an editing trace into
 // Text and prints timings of the engine's phases, for profiling.
-//   sequence_trace_driver <trace.json.gz> [phase]   phase: replay|merge|encode|decode|all
+//   sequence_trace_driver <trace.json.gz> [phase [reps]]   phase: replay|merge|encode|decode|all
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   auto ms = [](clock::time_point a) {
     return std::chrono::duration<double, std::milli>(clock::now() - a).count();
   };
-  const int reps = phase == "all" ? 1 : 20;
+  const int reps = phase == "all" ? 1 : argc > 3 ? std::atoi(argv[3]) : 20;
   weft::Text text(weft::ReplicaId{1});
   auto t0 = clock::now();
   for (int k = 0; k < (phase == "replay" ? reps : 1); ++k) {
@@ -45,5 +46,10 @@ int main(int argc, char** argv) {
     if (!m.apply(enc)) return 1;
   }
   std::printf("merge %.3f ms\n", ms(t0) / (phase == "merge" ? reps : 1));
+  t0 = clock::now();
+  for (int k = 0; k < (phase == "decode" ? reps : 1); ++k) {
+    if (!weft::Text::decode(enc, weft::ReplicaId{4})) return 1;
+  }
+  std::printf("decode %.3f ms\n", ms(t0) / (phase == "decode" ? reps : 1));
   return 0;
 }
