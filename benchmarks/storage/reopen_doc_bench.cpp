@@ -16,10 +16,9 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "bench_store.hpp"
 #include "trace.hpp"
-#include "weft/storage/file_log_storage.hpp"
 #include "weft/storage/persistent_doc.hpp"
-#include "weft/storage/sqlite_storage.hpp"
 
 using namespace weft;
 using namespace weft::storage;
@@ -60,34 +59,10 @@ const Typed& automerge_paper() {
   return typed;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/weft-bench-reopen-XXXXXX";
-    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 std::unique_ptr<Storage> open_store(int backend, const std::string& dir) {
   StorageOptions o;
   o.durability = Durability::relaxed;  // setup speed; reopening is the same in both modes
-  if (backend == 0) {
-    auto s = open_file_log_storage(dir + "/store", o);
-    if (!s) throw std::runtime_error(s.error().message());
-    return std::move(*s);
-  }
-  auto s = open_sqlite_storage(dir + "/store.db", o);
-  if (!s) throw std::runtime_error(s.error().message());
-  return std::move(*s);
+  return bench::open_store(backend, dir, o);
 }
 
 // Args: backend (0 file log, 1 sqlite), form (0 compacted, 1 snapshot + 10% log).
@@ -100,7 +75,7 @@ void BM_ReopenAutomergePaper(benchmark::State& state) {
   const int backend = static_cast<int>(state.range(0));
   const std::size_t in_snapshot =
       state.range(1) == 0 ? typed.updates.size() : typed.updates.size() * 9 / 10;
-  TempDir dir;
+  bench::TempDir dir;
   std::uint64_t stored_bytes = 0;
   {
     auto store = open_store(backend, dir.path());

@@ -18,41 +18,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "weft/storage/file_log_storage.hpp"
-#include "weft/storage/sqlite_storage.hpp"
+#include "bench_store.hpp"
 
 using namespace weft;
 using namespace weft::storage;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/weft-bench-storage-XXXXXX";
-    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::unique_ptr<Storage> open_store(int backend, const std::string& dir, StorageOptions options) {
-  if (backend == 0) {
-    auto s = open_file_log_storage(dir + "/store", std::move(options));
-    if (!s) throw std::runtime_error(s.error().message());
-    return std::move(*s);
-  }
-  auto s = open_sqlite_storage(dir + "/store.db", std::move(options));
-  if (!s) throw std::runtime_error(s.error().message());
-  return std::move(*s);
-}
 
 // A small update, about the size of one typed character with its metadata.
 Bytes small_update(std::uint64_t i) {
@@ -72,9 +43,9 @@ void BM_Append(benchmark::State& state) {
   const auto n = static_cast<std::uint64_t>(state.range(2));
   for (auto _ : state) {
     state.PauseTiming();
-    TempDir dir;
-    auto store =
-        open_store(static_cast<int>(state.range(0)), dir.path(), options_for(state.range(1)));
+    bench::TempDir dir;
+    auto store = bench::open_store(static_cast<int>(state.range(0)), dir.path(),
+                                   options_for(state.range(1)));
     state.ResumeTiming();
     for (std::uint64_t i = 0; i < n; ++i) {
       if (!store->append("doc", small_update(i))) state.SkipWithError("append failed");
@@ -91,15 +62,15 @@ void BM_Append(benchmark::State& state) {
 void BM_Reopen(benchmark::State& state) {
   const auto n = static_cast<std::uint64_t>(state.range(1));
   const int backend = static_cast<int>(state.range(0));
-  TempDir dir;
+  bench::TempDir dir;
   {
-    auto store = open_store(backend, dir.path(), options_for(1));
+    auto store = bench::open_store(backend, dir.path(), options_for(1));
     for (std::uint64_t i = 0; i < n; ++i) {
       if (!store->append("doc", small_update(i))) state.SkipWithError("append failed");
     }
   }
   for (auto _ : state) {
-    auto store = open_store(backend, dir.path(), options_for(1));
+    auto store = bench::open_store(backend, dir.path(), options_for(1));
     auto data = store->load("doc");
     if (!data || data->updates.size() != n) state.SkipWithError("load failed");
     benchmark::DoNotOptimize(data);
@@ -111,18 +82,18 @@ void BM_Reopen(benchmark::State& state) {
 // its metadata) plus 100 updates after it.
 void BM_ReopenSnapshot(benchmark::State& state) {
   const int backend = static_cast<int>(state.range(0));
-  TempDir dir;
+  bench::TempDir dir;
   Bytes snapshot(260 * 1024);
   std::mt19937_64 rng(7);
   for (auto& b : snapshot) b = static_cast<std::uint8_t>(rng());
   {
-    auto store = open_store(backend, dir.path(), options_for(1));
+    auto store = bench::open_store(backend, dir.path(), options_for(1));
     for (std::uint64_t i = 0; i < 100; ++i) (void)store->append("doc", small_update(i));
     if (!store->replace_prefix("doc", 100, snapshot)) state.SkipWithError("compaction failed");
     for (std::uint64_t i = 100; i < 200; ++i) (void)store->append("doc", small_update(i));
   }
   for (auto _ : state) {
-    auto store = open_store(backend, dir.path(), options_for(1));
+    auto store = bench::open_store(backend, dir.path(), options_for(1));
     auto data = store->load("doc");
     if (!data || !data->snapshot || data->snapshot->size() != snapshot.size()) {
       state.SkipWithError("load failed");

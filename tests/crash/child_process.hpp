@@ -2,11 +2,15 @@
 // The crash tests' child processes: spawn one with its stdout on a pipe, and
 // read the 8-byte acknowledgements it writes there.
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -66,6 +70,41 @@ inline std::uint64_t read_acks(int fd, std::uint64_t acked,
       acked = std::max(acked, id + 1);
     }
   }
+}
+
+// Lets `child` run until a random moment within `max_delay`, kills it with
+// SIGKILL and returns every acknowledgement it wrote (at least `acked`). One
+// kill in four counts the delay from the spawn, so kills land in start-up and
+// recovery too; the others count from the first new acknowledgement, which
+// keeps the test meaningful when a sanitizer makes start-up slow.
+// `while_running(acked_now, before)` runs just before the kill.
+inline std::uint64_t kill_at_random_moment(
+    Child child, std::uint64_t acked, std::uint64_t kill, std::mt19937_64& rng,
+    std::chrono::microseconds max_delay,
+    const std::function<void(std::uint64_t, std::uint64_t)>& while_running = {}) {
+  using Clock = std::chrono::steady_clock;
+  std::string partial;
+  const auto delay =
+      std::chrono::microseconds(rng() % static_cast<std::uint64_t>(max_delay.count()));
+  const std::uint64_t before = acked;
+  if (kill % 4 != 0) {
+    const auto give_up = Clock::now() + std::chrono::seconds(20);
+    while (acked == before && Clock::now() < give_up) {
+      acked =
+          read_acks(child.out, acked, Clock::now() + std::chrono::milliseconds(50), false, partial);
+    }
+  }
+  acked = read_acks(child.out, acked, Clock::now() + delay, false, partial);
+  if (while_running) while_running(acked, before);
+  ::kill(child.pid, SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+  // Acks written before the kill are still in the pipe.
+  acked = read_acks(child.out, acked, {}, true, partial);
+  ::close(child.out);
+  REQUIRE(WIFSIGNALED(status));  // the child never gave up by itself
+  CHECK(WTERMSIG(status) == SIGKILL);
+  return acked;
 }
 
 }  // namespace weft::test

@@ -11,9 +11,8 @@
 #include <cstring>
 #include <string>
 
+#include "storage/backends.hpp"
 #include "storage/id_set.hpp"
-#include "weft/storage/file_log_storage.hpp"
-#include "weft/storage/sqlite_storage.hpp"
 
 using namespace weft;
 using namespace weft::storage;
@@ -26,16 +25,9 @@ int main(int argc, char** argv) {
       std::strcmp(argv[3], "relaxed") == 0 ? Durability::relaxed : Durability::durable;
   options.compactor = test::id_set_compactor();
   options.compact_threshold_bytes = 1200;  // compaction every ~30 updates: kills land inside it
-  std::unique_ptr<Storage> store;
-  if (backend == "sqlite") {
-    auto s = open_sqlite_storage(argv[2], options);
-    if (!s) return 2;
-    store = std::move(*s);
-  } else {
-    auto s = open_file_log_storage(argv[2], options);
-    if (!s) return 2;
-    store = std::move(*s);
-  }
+  auto opened = test::open_backend(backend, argv[2], options);
+  if (!opened) return 2;
+  std::unique_ptr<Storage> store = std::move(*opened);
   auto data = store->load("doc");
   if (!data) return 3;
   auto doc = test::decode_doc(*data);

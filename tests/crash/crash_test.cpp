@@ -8,10 +8,6 @@
 // under ASan: the child is small and the kill delays are short, so the
 // sanitized run stays within its budget. Modes alternate durable/relaxed per
 // kill: a process crash must not lose an acknowledged append in either mode.
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <random>
@@ -39,37 +35,17 @@ TEST_CASE("SIGKILL at random moments never loses an acknowledged update", "[cras
                         << " (WEFT_TEST_SEED=" << test::env_u64("WEFT_TEST_SEED", 1) << ")");
       const char* mode = kill % 2 == 0 ? "durable" : "relaxed";
       test::Child child = test::spawn(WEFT_CRASH_CHILD, {backend.name, at, mode});
-      std::string partial;
-      const auto delay = std::chrono::microseconds(rng() % 30000);
-      const std::uint64_t before = acked;
-      // One kill in four counts from the spawn and so lands in start-up and
-      // recovery too; the others count from the first acknowledgement, which
-      // keeps the test meaningful when a sanitizer makes start-up slow.
-      if (kill % 4 != 0) {
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (acked == before && std::chrono::steady_clock::now() < give_up) {
-          acked = test::read_acks(child.out, acked,
-                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(50),
-                                  false, partial);
-        }
-      }
-      acked = test::read_acks(child.out, acked, std::chrono::steady_clock::now() + delay, false,
-                              partial);
-      if (kill % 10 == 0 && acked > before) {
-        // The child holds the store: a second opener gets a typed error.
-        auto second = backend.open(at, {});
-        REQUIRE_FALSE(second);
-        CHECK(second.error() == storage_errc::locked);
-        ++lock_checks;
-      }
-      ::kill(child.pid, SIGKILL);
-      int status = 0;
-      REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
-      // Acks written before the kill are still in the pipe.
-      acked = test::read_acks(child.out, acked, {}, true, partial);
-      ::close(child.out);
-      REQUIRE(WIFSIGNALED(status));  // the child never gave up by itself
-      CHECK(WTERMSIG(status) == SIGKILL);
+      acked = test::kill_at_random_moment(child, acked, kill, rng, std::chrono::microseconds(30000),
+                                          [&](std::uint64_t now, std::uint64_t before) {
+                                            if (kill % 10 == 0 && now > before) {
+                                              // The child holds the store: a second opener gets a
+                                              // typed error.
+                                              auto second = backend.open(at, {});
+                                              REQUIRE_FALSE(second);
+                                              CHECK(second.error() == storage_errc::locked);
+                                              ++lock_checks;
+                                            }
+                                          });
 
       auto store = backend.open(at, {});
       REQUIRE(store);

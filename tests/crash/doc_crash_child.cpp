@@ -12,9 +12,8 @@
 #include <string>
 
 #include "crash/doc_workload.hpp"
-#include "weft/storage/file_log_storage.hpp"
+#include "storage/backends.hpp"
 #include "weft/storage/persistent_doc.hpp"
-#include "weft/storage/sqlite_storage.hpp"
 
 using namespace weft;
 using namespace weft::storage;
@@ -27,16 +26,9 @@ int main(int argc, char** argv) {
       std::strcmp(argv[3], "relaxed") == 0 ? Durability::relaxed : Durability::durable;
   options.compactor = PersistentDoc::compactor();
   options.compact_threshold_bytes = 4096;  // frequent compactions: kills land inside them
-  std::unique_ptr<Storage> store;
-  if (backend == "sqlite") {
-    auto s = open_sqlite_storage(argv[2], options);
-    if (!s) return 2;
-    store = std::move(*s);
-  } else {
-    auto s = open_file_log_storage(argv[2], options);
-    if (!s) return 2;
-    store = std::move(*s);
-  }
+  auto opened = test::open_backend(backend, argv[2], options);
+  if (!opened) return 2;
+  std::unique_ptr<Storage> store = std::move(*opened);
   auto pdoc = PersistentDoc::open(*store, "doc", {.replica = ReplicaId(42), .counter_lease = 16});
   if (!pdoc) return 3;
   for (std::uint64_t i = test::edits_in((*pdoc)->doc());; ++i) {

@@ -7,8 +7,6 @@
 //
 // 200 kills per backend (WEFT_TEST_SCALE multiplies); modes alternate
 // durable/relaxed per kill.
-#include <signal.h>
-#include <sys/wait.h>
 
 #include <random>
 
@@ -38,25 +36,8 @@ TEST_CASE("SIGKILL never loses an acknowledged edit of a persisted Doc", "[crash
       const bool relaxed = kill % 2 == 1;
       test::Child child =
           test::spawn(WEFT_CRASH_CHILD, {backend.name, at, relaxed ? "relaxed" : "durable"});
-      std::string partial;
-      const std::uint64_t before = acked;
-      if (kill % 4 != 0) {  // most kills wait for progress first (see crash_test.cpp)
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (acked == before && std::chrono::steady_clock::now() < give_up) {
-          acked = test::read_acks(child.out, acked,
-                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(50),
-                                  false, partial);
-        }
-      }
-      const auto delay = std::chrono::microseconds(rng() % 20000);
-      acked = test::read_acks(child.out, acked, std::chrono::steady_clock::now() + delay, false,
-                              partial);
-      ::kill(child.pid, SIGKILL);
-      int status = 0;
-      REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
-      acked = test::read_acks(child.out, acked, {}, true, partial);
-      ::close(child.out);
-      REQUIRE(WIFSIGNALED(status));
+      acked =
+          test::kill_at_random_moment(child, acked, kill, rng, std::chrono::microseconds(20000));
 
       auto store = backend.open(at, {});
       REQUIRE(store);

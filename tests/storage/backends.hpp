@@ -38,4 +38,15 @@ inline std::vector<Backend> backends() {
   };
 }
 
+// Opens the store of the backend called `name` ("file_log" or "sqlite") at
+// `location`; an unknown name is storage_errc::not_found.
+inline result<std::unique_ptr<storage::Storage>> open_backend(const std::string& name,
+                                                              const std::string& location,
+                                                              storage::StorageOptions options) {
+  for (const auto& b : backends()) {
+    if (b.name == name) return b.open(location, std::move(options));
+  }
+  return storage::storage_errc::not_found;
+}
+
 }  // namespace weft::test
