@@ -2,6 +2,7 @@
 #include "weft/types/text.hpp"
 
 #include <stdexcept>
+#include <vector>
 
 #include "weft/encoding/utf8.hpp"
 
@@ -32,9 +33,8 @@ OpRange Text::erase(std::size_t pos, std::size_t count, PositionUnit unit) {
 std::string Text::to_string() const {
   std::string out;
   out.reserve(engine_.size(2));
-  engine_.for_each_visible([&](const std::string& arena, std::uint32_t off, std::uint32_t units) {
-    out.append(arena, off, units);
-  });
+  engine_.for_each_visible([&](const std::vector<char>& arena, std::uint32_t off,
+                               std::uint32_t units) { out.append(arena.data() + off, units); });
   return out;
 }
 

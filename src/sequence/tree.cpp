@@ -121,6 +121,12 @@ void Tree::check_node(std::uint32_t id, bool is_leaf, const Widths& expect, std:
 }
 
 void Tree::check() const {
+  if (lazy_leaf_ != kNone) {
+    Tree flushed(*this);
+    flushed.flush();
+    flushed.check();
+    return;
+  }
   std::vector<std::uint32_t> order;
   check_node(root_, root_is_leaf_, total_, kNone, 0, order);
   if (order.size() != leaves_.size()) throw std::logic_error("sequence tree: unreachable leaf");

@@ -102,6 +102,7 @@ template <class Store>
 class Engine {
  public:
   using Arena = typename Store::Arena;
+  using Batch = typename Store::Batch;
   using Pos = Tree::Pos;
 
   explicit Engine(ReplicaId local) {
@@ -144,14 +145,14 @@ class Engine {
   [[nodiscard]] result<std::uint64_t> resolve(const Anchor& a, unsigned u) const;
 
   // Remote side (engine_remote.hpp).
-  result<ApplyResult> apply(std::vector<WireOp>&& ops, Arena&& content);
+  result<ApplyResult> apply(std::vector<WireOp>&& ops, Batch&& content);
   void gc();
   void check_invariants() const;
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   // Encoding (engine_codec.hpp).
   [[nodiscard]] Bytes encode_since(const VersionVector& since) const;
-  static result<std::pair<std::vector<WireOp>, Arena>> decode_ops(
+  static result<std::pair<std::vector<WireOp>, Batch>> decode_ops(
       std::span<const std::uint8_t> bytes);
 
  private:
@@ -242,11 +243,7 @@ class Engine {
   }
   static void append_raw(Arena& a, const Elem* src, std::uint32_t units) {
     reserve_for(a, units);
-    if constexpr (std::is_same_v<Arena, std::string>) {
-      a.append(src, units);
-    } else {
-      a.insert(a.end(), src, src + units);
-    }
+    a.insert(a.end(), src, src + units);
   }
   void set_cursor(std::uint32_t leaf) {
     cursor_leaf_ = leaf;
@@ -274,7 +271,7 @@ class Engine {
   Pos typing_pos_;
   Widths typing_end_;
   std::vector<WireOp> pending_;
-  Arena pending_content_;
+  Batch pending_content_;
   std::uint64_t pending_dots_ = 0;
 };
 
@@ -307,8 +304,8 @@ std::uint64_t Engine<Store>::to_elements(unsigned u, std::uint64_t pos) {
 
 template <class Store>
 typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
-  Item left = tree_.at(p);
-  Item right = left;
+  // In place: the left part shrinks, the right part is inserted after it.
+  Item& left = tree_.at(p);
   std::uint32_t lu = 0;
   std::uint32_t l16 = 0;
   if (left.units == left.len) {
@@ -316,16 +313,22 @@ typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
   } else if ((left.flags & kNoContent) == 0) {
     Store::measure(reps_[left.replica].arena, left.offset, k, lu, l16);
   }
-  left.len = k;
-  left.units = lu;
-  left.u16 = l16;
+  Item right = left;
   right.flags &= ~kHead;
   right.counter += k;
   right.len -= k;
   right.offset += lu;
   right.units -= lu;
   right.u16 -= l16;
-  tree_.set(p, left);
+  left.len = k;
+  left.units = lu;
+  left.u16 = l16;
+  if (right.deleted()) {
+    tree_.add(p.leaf, 0, 0, 0, -std::uint64_t{right.len});
+  } else {
+    tree_.add(p.leaf, -std::uint64_t{right.len}, -std::uint64_t{right.u16},
+              -std::uint64_t{right.units}, -std::uint64_t{right.len});
+  }
   return tree_.insert({p.leaf, p.idx + 1}, right, mover());
 }
 
@@ -354,12 +357,8 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     if (ok && l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
         me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == r) {
-      Item ext = l;
-      ext.len += n;
-      ext.units += units;
-      ext.u16 += u16;
       append_raw(me.arena, src, units);
-      tree_.set(typing_pos_, ext);
+      tree_.extend(typing_pos_, n, units, u16);
       me.runs.back().len += n;
       next_ += n;
       vv_.advance(me.id, next_ - 1);
@@ -396,12 +395,8 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
     if (l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
         me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == right) {
-      Item ext = l;
-      ext.len += n;
-      ext.units += units;
-      ext.u16 += u16;
       append_raw(me.arena, src, units);
-      tree_.set(lp, ext);
+      tree_.extend(lp, n, units, u16);
       me.runs.back().len += n;
       next_ += n;
       vv_.advance(me.id, next_ - 1);
@@ -463,18 +458,20 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n) {
           std::uint32_t p16 = x.len - 1;
           if (x.units != x.len)
             Store::measure(reps_[x.replica].arena, x.offset, x.len - 1, pu, p16);
-          Item nx = x;
+          // In place: x loses one visible element that y gains as a tombstone.
+          Item& nx = l.items[p.idx];
+          Item& ny = l.items[p.idx + 1];
+          const std::uint32_t du = x.units - pu;
+          const std::uint32_t d16 = x.u16 - p16;
           nx.len -= 1;
           nx.units = pu;
           nx.u16 = p16;
-          Item ny = y;
           ny.counter -= 1;
           ny.len += 1;
-          ny.offset -= x.units - pu;
-          ny.units += x.units - pu;
-          ny.u16 += x.u16 - p16;
-          tree_.set(p, nx);
-          tree_.set({p.leaf, p.idx + 1}, ny);
+          ny.offset -= du;
+          ny.units += du;
+          ny.u16 += d16;
+          tree_.propagate(p.leaf, Widths{} - Widths{{1, d16, du, 0}});
           log_delete(0, DelRun{next_, x.counter + x.len - 1, 1, x.replica, 1});
           ++next_;
           --n;
@@ -528,28 +525,12 @@ void Engine<Store>::log_delete(std::uint32_t r, DelRun d) {
 
 template <class Store>
 void Engine<Store>::mark_deleted(Pos p) {
-  Item it = tree_.at(p);
-  if (it.deleted()) return;
-  it.flags |= kDeleted;
-  tree_.set(p, it);
-  Leaf& l = tree_.leaf(p.leaf);
-  if (p.idx + 1 < l.n && mergeable(l.items[p.idx], l.items[p.idx + 1])) {
-    Item m = l.items[p.idx];
-    const Item& r = l.items[p.idx + 1];
-    m.len += r.len;
-    m.units += r.units;
-    m.u16 += r.u16;
-    tree_.erase({p.leaf, p.idx + 1});
-    tree_.set(p, m);
-  }
+  if (tree_.at(p).deleted()) return;
+  tree_.hide(p);
+  const Leaf& l = tree_.leaf(p.leaf);
+  if (p.idx + 1 < l.n && mergeable(l.items[p.idx], l.items[p.idx + 1])) tree_.absorb_next(p);
   if (p.idx > 0 && mergeable(l.items[p.idx - 1], l.items[p.idx])) {
-    Item m = l.items[p.idx - 1];
-    const Item& r = l.items[p.idx];
-    m.len += r.len;
-    m.units += r.units;
-    m.u16 += r.u16;
-    tree_.erase(p);
-    tree_.set({p.leaf, p.idx - 1}, m);
+    tree_.absorb_next({p.leaf, p.idx - 1});
   }
 }
 

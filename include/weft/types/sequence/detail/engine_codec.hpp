@@ -183,7 +183,7 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
 }
 
 template <class Store>
-result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::decode_ops(
+result<std::pair<std::vector<WireOp>, typename Store::Batch>> Engine<Store>::decode_ops(
     std::span<const std::uint8_t> bytes) {
   auto frame = open_frame(bytes, TypeTag::sequence_update);
   if (!frame) return frame.error();
@@ -268,7 +268,7 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
 
   std::vector<WireOp> ops;
   ops.reserve(static_cast<std::size_t>(total_ops));
-  Arena arena;
+  Batch arena;
   std::string_view text;
   std::size_t text_at = 0;
   if constexpr (std::is_same_v<Store, TextStore>) {
@@ -344,7 +344,7 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
             if (auto ok = content.check_count(len); !ok) return ok.error();
             op.content_off = arena.size();
             for (std::uint64_t e = 0; e < len; ++e) {
-              auto v = decode_value<typename Arena::value_type>(content);
+              auto v = decode_value<typename Batch::value_type>(content);
               if (!v) return v.error();
               arena.push_back(std::move(*v));
             }
@@ -377,7 +377,7 @@ result<std::pair<std::vector<WireOp>, typename Store::Arena>> Engine<Store>::dec
   for (Reader* col : {&head, &reps, &ctrs}) {
     if (auto end = col->expect_end(); !end) return end.error();
   }
-  return std::pair<std::vector<WireOp>, Arena>{std::move(ops), std::move(arena)};
+  return std::pair<std::vector<WireOp>, Batch>{std::move(ops), std::move(arena)};
 }
 
 }  // namespace weft::detail::seq

@@ -22,11 +22,7 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
         ((it.flags & kNoContent) != 0
              ? last.offset == kNoOffset
              : l.offset + l.units == it.offset && last.offset != kNoOffset)) {
-      Item ext = l;
-      ext.len += it.len;
-      ext.units += it.units;
-      ext.u16 += it.u16;
-      tree_.set(lp, ext);
+      tree_.extend(lp, it.len, it.units, it.u16);
       last.len += it.len;
       return;
     }
@@ -48,17 +44,27 @@ void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     const auto [p, off] = locate_dot(right.replica, right.counter);
     if (off > 0) split(p, off);
   }
-  std::uint64_t left_key = 0;
   Pos scan = tree_.begin();
+  Pos left_pos{kNone, 0};
   if (left.counter != 0) {
     auto [p, off] = locate_dot(left.replica, left.counter);
     if (off + 1 < tree_.at(p).len) {
       const Pos rp = split(p, off + 1);
       [[maybe_unused]] const bool ok = tree_.prev(rp, p);
     }
-    left_key = tree_.abs_index(p) + tree_.at(p).len;
+    left_pos = p;
     scan = tree_.next(p);
   }
+  // Nothing between the origins (no concurrent sibling): no ordering to do.
+  // This is every insert of a history made without concurrency.
+  if (tree_.is_end(scan) ? right.counter == 0
+                         : right.counter != 0 && tree_.at(scan).counter == right.counter &&
+                               tree_.at(scan).replica == right.replica) {
+    place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
+    return;
+  }
+  const std::uint64_t left_key =
+      left.counter == 0 ? 0 : tree_.abs_index(left_pos) + tree_.at(left_pos).len;
   const std::uint64_t right_key = right.counter == 0 ? ~std::uint64_t{0} : key_of(right);
   const ReplicaId me = reps_[r].id;
   Pos dest = scan;
@@ -110,7 +116,7 @@ void Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
 }
 
 template <class Store>
-result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& content) {
+result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& content) {
   // Work list: buffered ops first (source 0), then the new ones (source 1).
   struct Work {
     const WireOp* op;
@@ -120,10 +126,14 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
   work.reserve(pending_.size() + ops.size());
   for (const auto& op : pending_) work.push_back({&op, 0});
   for (const auto& op : ops) work.push_back({&op, 1});
-  std::stable_sort(work.begin(), work.end(), [](const Work& a, const Work& b) {
+  const auto by_dot = [](const Work& a, const Work& b) {
     return a.op->replica != b.op->replica ? a.op->replica < b.op->replica
                                           : a.op->counter < b.op->counter;
-  });
+  };
+  // One decoded update is already in this order.
+  if (!std::is_sorted(work.begin(), work.end(), by_dot)) {
+    std::stable_sort(work.begin(), work.end(), by_dot);
+  }
   // Per replica: its slice of `work`, simulated version, and newly scheduled insert ranges.
   struct Group {
     ReplicaId id;
@@ -153,7 +163,10 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
     const Group* g = group_of(id);
     for (std::uint64_t c = lo; c <= hi;) {
       std::uint64_t end = 0;
-      if (const Run* run = r == kNone ? nullptr : find_run(r, c); run != nullptr) {
+      if (g != nullptr && !g->inserted.empty() && g->inserted.back().first <= c &&
+          g->inserted.back().second >= c) {
+        end = g->inserted.back().second;  // mostly the op just scheduled before
+      } else if (const Run* run = r == kNone ? nullptr : find_run(r, c); run != nullptr) {
         end = run->counter + run->len - 1;
       } else if (g != nullptr) {
         auto it = std::upper_bound(g->inserted.begin(), g->inserted.end(), c,
@@ -251,7 +264,7 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
       if (op.kind == kInsertGc) {
         integrate_insert(r, counter, n, left, right, 0, 0, 0, kDeleted | kNoContent);
       } else {
-        const Arena& src = s.source == 0 ? pending_content_ : content;
+        const Batch& src = s.source == 0 ? pending_content_ : content;
         std::uint32_t skip = 0;
         std::uint32_t skip16 = 0;
         Store::measure(src, static_cast<std::uint32_t>(op.content_off),
@@ -273,12 +286,12 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Arena&& cont
 
   // Rebuild the pending buffer from what is still waiting.
   std::vector<WireOp> still;
-  Arena still_content;
+  Batch still_content;
   for (std::size_t i = 0; i < work.size(); ++i) {
     if (done[i] != 0) continue;
     WireOp op = *work[i].op;
     if (op.kind == kInsert) {
-      const Arena& src = work[i].source == 0 ? pending_content_ : content;
+      const Batch& src = work[i].source == 0 ? pending_content_ : content;
       const auto off = static_cast<std::uint32_t>(op.content_off);
       op.content_off = still_content.size();
       Store::append(still_content, src, off, static_cast<std::uint32_t>(op.units));

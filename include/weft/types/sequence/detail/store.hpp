@@ -16,11 +16,16 @@ namespace weft::detail::seq {
 inline constexpr std::uint64_t kMidChar = std::numeric_limits<std::uint64_t>::max();
 
 struct TextStore {
-  using Arena = std::string;
+  // Stored content: a vector, not a std::string, since libstdc++'s
+  // string::reserve at least doubles the capacity, which defeats the engine's
+  // 1.25x growth of its arenas. Decoded updates carry their content as a Batch.
+  using Arena = std::vector<char>;
+  using Batch = std::string;
   static constexpr std::uint8_t kKind = 0;
 
   // Units (bytes) and UTF-16 units of the first n code points at p (valid UTF-8).
-  static void measure(const Arena& a, std::uint32_t offset, std::uint32_t n, std::uint32_t& units,
+  template <class A>
+  static void measure(const A& a, std::uint32_t offset, std::uint32_t n, std::uint32_t& units,
                       std::uint32_t& u16) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(a.data()) + offset;
     std::uint32_t b = 0;
@@ -52,8 +57,9 @@ struct TextStore {
     }
     return at == unit_off ? e : kMidChar;
   }
-  static void append(Arena& dst, const Arena& src, std::uint32_t offset, std::uint32_t units) {
-    dst.append(src, offset, units);
+  template <class D, class S>
+  static void append(D& dst, const S& src, std::uint32_t offset, std::uint32_t units) {
+    dst.insert(dst.end(), src.begin() + offset, src.begin() + offset + units);
   }
   static void write(Writer& w, const Arena& a, std::uint32_t offset, std::uint32_t units) {
     w.raw({reinterpret_cast<const std::uint8_t*>(a.data()) + offset, units});
@@ -63,9 +69,11 @@ struct TextStore {
 template <class T>
 struct ListStore {
   using Arena = std::vector<T>;
+  using Batch = Arena;
   static constexpr std::uint8_t kKind = 1;
 
-  static void measure(const Arena&, std::uint32_t, std::uint32_t n, std::uint32_t& units,
+  template <class A>
+  static void measure(const A&, std::uint32_t, std::uint32_t n, std::uint32_t& units,
                       std::uint32_t& u16) noexcept {
     units = n;
     u16 = n;
@@ -74,7 +82,8 @@ struct ListStore {
                                 std::uint64_t unit_off) noexcept {
     return unit_off;
   }
-  static void append(Arena& dst, const Arena& src, std::uint32_t offset, std::uint32_t units) {
+  template <class D, class S>
+  static void append(D& dst, const S& src, std::uint32_t offset, std::uint32_t units) {
     dst.insert(dst.end(), src.begin() + offset, src.begin() + offset + units);
   }
   static void write(Writer& w, const Arena& a, std::uint32_t offset, std::uint32_t units) {

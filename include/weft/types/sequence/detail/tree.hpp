@@ -9,6 +9,12 @@
 // is a plain element-wise copy and ids held elsewhere (run hints) stay valid.
 // Leaves never merge and items only move right (when a leaf splits), which the
 // engine's Dot index relies on.
+//
+// Width changes reach the inner nodes lazily: the changes of the leaf edited
+// last wait in `lazy_` and are added along its path only when another leaf
+// changes or the structure does. Typing changes one leaf thousands of times in
+// a row, so most edits touch only their leaf; readers of inner widths add the
+// pending change where it belongs.
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +28,8 @@ namespace weft::detail::seq {
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 inline constexpr std::uint32_t kLeafCap = 32;
 inline constexpr std::uint32_t kFan = 16;
+// Far more levels than 2^32 leaves need at fan-out >= 8 (nodes split in halves).
+inline constexpr std::uint32_t kMaxDepth = 12;
 
 // Unit indexes into Widths: 0..2 match PositionUnit; 3 counts every element.
 inline constexpr unsigned kAll = 3;
@@ -105,7 +113,9 @@ class Tree {
         root_is_leaf_(o.root_is_leaf_),
         first_(o.first_),
         last_(o.last_),
-        total_(o.total_) {
+        total_(o.total_),
+        lazy_leaf_(o.lazy_leaf_),
+        lazy_(o.lazy_) {
     leaves_.reserve(o.leaves_.size());
     for (const auto& l : o.leaves_) leaves_.push_back(std::make_unique<Leaf>(*l));
     inner_.reserve(o.inner_.size());
@@ -149,16 +159,33 @@ class Tree {
 
   // The item holding visible unit `pos` of unit `u` (requires pos < total().w[u]).
   [[nodiscard]] Found find(unsigned u, std::uint64_t pos) const noexcept {
+    // The lazy leaf's ancestors, root last, with the slot leading down to it.
+    std::array<std::uint32_t, kMaxDepth> up_node{};
+    std::array<std::uint32_t, kMaxDepth> up_slot{};
+    std::uint32_t depth = 0;
+    if (lazy_leaf_ != kNone) {
+      std::uint32_t slot = leaves_[lazy_leaf_]->slot;
+      for (std::uint32_t q = leaves_[lazy_leaf_]->parent; q != kNone; q = inner_[q]->parent) {
+        up_node[depth] = q;
+        up_slot[depth++] = slot;
+        slot = inner_[q]->slot;
+      }
+    }
     Widths before;
     std::uint32_t node = root_;
     bool is_leaf = root_is_leaf_;
+    bool on_path = depth > 0;
     while (!is_leaf) {
       const Inner& in = *inner_[node];
+      const std::uint32_t lazy_slot = on_path ? up_slot[--depth] : kNone;
       std::uint32_t i = 0;
       for (; i + 1 < in.n; ++i) {
-        if (pos < before.w[u] + in.cw[i].w[u]) break;
-        before += in.cw[i];
+        Widths w = in.cw[i];
+        if (i == lazy_slot) w += lazy_;
+        if (pos < before.w[u] + w.w[u]) break;
+        before += w;
       }
+      on_path = on_path && i == lazy_slot;
       node = in.child[i];
       is_leaf = in.leaf_children;
     }
@@ -183,11 +210,20 @@ class Tree {
     Widths s;
     std::uint32_t slot = leaves_[id]->slot;
     std::uint32_t p = leaves_[id]->parent;
+    // Walks up the lazy leaf's path alongside (all leaves are equally deep).
+    const bool lazy = lazy_leaf_ != kNone;
+    std::uint32_t lslot = lazy ? leaves_[lazy_leaf_]->slot : 0;
+    std::uint32_t lp = lazy ? leaves_[lazy_leaf_]->parent : kNone;
     while (p != kNone) {
       const Inner& in = *inner_[p];
       for (std::uint32_t i = 0; i < slot; ++i) s += in.cw[i];
+      if (lp == p && lslot < slot) s += lazy_;
       slot = in.slot;
       p = in.parent;
+      if (lp != kNone) {
+        lslot = inner_[lp]->slot;
+        lp = inner_[lp]->parent;
+      }
     }
     return s;
   }
@@ -206,26 +242,83 @@ class Tree {
     return s;
   }
 
-  // Applies a width change of leaf `id` (new - old, modular) up to the root.
+  // Applies a width change of leaf `id` (new - old, modular): to the leaf and
+  // the total now, to the inner nodes when another leaf changes (flush()).
   void propagate(std::uint32_t id, const Widths& delta) noexcept {
-    Leaf& l = *leaves_[id];
-    l.w += delta;
-    std::uint32_t slot = l.slot;
-    std::uint32_t p = l.parent;
-    while (p != kNone) {
-      Inner& in = *inner_[p];
-      in.cw[slot] += delta;
-      slot = in.slot;
-      p = in.parent;
+    add(id, delta.w[0], delta.w[1], delta.w[2], delta.w[3]);
+  }
+  // The same, one unit at a time (c: code points, h: UTF-16, b: bytes, a: all).
+  // Scalar on purpose: a Widths built from registers goes through the stack, and
+  // gcc's 16-byte reloads of it stall on store forwarding in the typing loop.
+  void add(std::uint32_t id, std::uint64_t c, std::uint64_t h, std::uint64_t b,
+           std::uint64_t a) noexcept {
+    if (id != lazy_leaf_) {
+      flush();
+      lazy_leaf_ = id;
     }
-    total_ += delta;
+    for (Widths* w : {&leaves_[id]->w, &total_, &lazy_}) {
+      w->w[0] += c;
+      w->w[1] += h;
+      w->w[2] += b;
+      w->w[3] += a;
+    }
+  }
+  // Adds the pending width change to the inner nodes above its leaf.
+  void flush() noexcept {
+    if (lazy_leaf_ == kNone) return;
+    const Leaf& l = *leaves_[lazy_leaf_];
+    std::uint32_t slot = l.slot;
+    for (std::uint32_t p = l.parent; p != kNone; p = inner_[p]->parent) {
+      inner_[p]->cw[slot] += lazy_;
+      slot = inner_[p]->slot;
+    }
+    lazy_leaf_ = kNone;
+    lazy_ = Widths{};
   }
   // Replaces item p, keeping the widths consistent.
   void set(Pos p, const Item& it) noexcept {
     Item& cur = at(p);
-    const Widths delta = it.widths() - cur.widths();
+    const bool was = !cur.deleted();
+    const bool is = !it.deleted();
+    const std::uint64_t c = (is ? it.len : 0) - (was ? cur.len : 0);
+    const std::uint64_t h = (is ? it.u16 : 0) - (was ? cur.u16 : 0);
+    const std::uint64_t b = (is ? it.units : 0) - (was ? cur.units : 0);
+    const std::uint64_t a = std::uint64_t{it.len} - cur.len;
     cur = it;
-    propagate(p.leaf, delta);
+    add(p.leaf, c, h, b, a);
+  }
+  // Marks visible item p deleted in place.
+  void hide(Pos p) noexcept {
+    Item& it = at(p);
+    it.flags |= kDeleted;
+    add(p.leaf, -std::uint64_t{it.len}, -std::uint64_t{it.u16}, -std::uint64_t{it.units}, 0);
+  }
+  // Merges item p + 1 (same leaf, same state, contiguous) into item p: the
+  // leaf's widths do not change.
+  void absorb_next(Pos p) noexcept {
+    Leaf& l = *leaves_[p.leaf];
+    Item& a = l.items[p.idx];
+    const Item& b = l.items[p.idx + 1];
+    a.len += b.len;
+    a.units += b.units;
+    a.u16 += b.u16;
+    std::memmove(static_cast<void*>(&l.items[p.idx + 1]), &l.items[p.idx + 2],
+                 (l.n - p.idx - 2) * sizeof(Item));
+    --l.n;
+  }
+
+  // Grows item p by n elements (units content units, u16 UTF-16 units) in place.
+  // Cheaper than set(): no whole-item copies (typing calls this per keystroke).
+  void extend(Pos p, std::uint32_t n, std::uint32_t units, std::uint32_t u16) noexcept {
+    Item& it = at(p);
+    it.len += n;
+    it.units += units;
+    it.u16 += u16;
+    if (it.deleted()) {
+      add(p.leaf, 0, 0, 0, n);
+    } else {
+      add(p.leaf, n, u16, units, n);
+    }
   }
 
   // Inserts `it` before slot `at` (at.idx <= n). Splits a full leaf first; calls
@@ -298,10 +391,13 @@ class Tree {
   std::uint32_t first_ = 0;
   std::uint32_t last_ = 0;
   Widths total_;
+  std::uint32_t lazy_leaf_ = kNone;  // the leaf whose width change is pending
+  Widths lazy_;                      // that change, not yet in the inner nodes
 };
 
 template <class OnMove>
 std::uint32_t Tree::split_leaf(std::uint32_t id, std::uint32_t keep, OnMove& on_move) {
+  flush();  // the structure below recomputes and moves recorded widths
   const auto r = static_cast<std::uint32_t>(leaves_.size());
   leaves_.push_back(std::make_unique<Leaf>());
   Leaf& l = *leaves_[id];
