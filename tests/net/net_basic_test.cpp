@@ -405,3 +405,23 @@ TEST_CASE("A throwing handler does not disturb the transport", "[network]") {
   CHECK(p.server->peers().empty());
   CHECK(run_until(p.io, [&] { return p.client_events.disconnected.size() == 1; }));
 }
+
+TEST_CASE("A protocol mismatch is refused on both sides without a session", "[network]") {
+  for (const bool ws_listener : {true, false}) {
+    INFO((ws_listener ? "tcp client to a ws listener" : "ws client to a tcp listener"));
+    NetOptions copt = client_options(false);
+    copt.reconnect.enabled = false;
+    const Protocol listen_as = ws_listener ? Protocol::websocket : Protocol::tcp;
+    const Protocol dial_as = ws_listener ? Protocol::tcp : Protocol::websocket;
+    Pair p(server_options(false), copt, endpoint(listen_as, false));
+    p.client->connect(endpoint(dial_as, false, p.port));
+    REQUIRE(
+        run_until(p.io, [&] { return !p.connect_failures.empty() && !p.accept_failures.empty(); }));
+    if (!ws_listener)
+      CHECK(p.accept_failures[0] == net_errc::frame_too_large);  // "GET " as a length
+    run_for(p.io, 20ms);
+    CHECK(p.server_events.connected.empty());
+    CHECK(p.client_events.connected.empty());
+    CHECK(p.server_events.messages.empty());
+  }
+}
