@@ -131,7 +131,8 @@ struct Connection : std::enable_shared_from_this<Connection> {
   void start_deadline() {
     deadline.expires_after(milliseconds(options.handshake_timeout_ms));
     deadline.async_wait([weak = weak_from_this()](const error_code& ec) {
-      if (auto self = weak.lock(); self && !ec) {
+      // An expiry already queued when become_open() cancelled still arrives as success.
+      if (auto self = weak.lock(); self && !ec && self->state == State::handshaking) {
         self->fail(make_error_code(net_errc::handshake_timeout));
       }
     });
