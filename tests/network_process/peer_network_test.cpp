@@ -109,37 +109,47 @@ void check_counts(Cluster& cluster, const std::vector<std::size_t>& inserted) {
 
 }  // namespace
 
+namespace {
+
+// Concurrent inserts, then inserts and deletes, on n peers in `topology` over
+// `scheme`; all converge, keep every inserted letter, and see each other's presence.
+void run_topology(Topology topology, std::size_t n, const char* scheme, std::uint64_t seed) {
+  const char* name = topology == Topology::mesh ? "mesh" : "chain";
+  INFO(name << " of " << n << " over " << scheme << ", seed " << seed);
+  std::mt19937_64 rng(seed + n);
+  Cluster cluster(name, scheme);
+  start_topology(cluster, topology, n);
+  const auto inserted = insert_burst(cluster, rng, 40 * n);
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+  check_counts(cluster, inserted);
+  mixed_burst(cluster, rng, 30 * n);
+  REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
+  // Presence reaches everyone, through relays in a chain: each end sees all the others.
+  std::string expected = "presence " + std::to_string(n - 1);
+  for (std::size_t i = 1; i < n; ++i) expected += " user" + std::to_string(i);
+  std::string seen;
+  for (int i = 0; i < 100 && seen != expected; ++i) {
+    seen = cluster.at(0).command("presence");
+    if (seen != expected) std::this_thread::sleep_for(Millis(50));
+  }
+  CHECK(seen == expected);
+}
+
+}  // namespace
+
 TEST_CASE("weft-peer processes in meshes and chains converge under concurrent edits",
           "[network][topologies]") {
   if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
   const std::uint64_t seed = weft::test::seeds(1).front();
-  struct Case {
-    Topology topology;
-    std::size_t n;
-    const char* scheme;
-  };
-  for (const Case c : {Case{Topology::mesh, 3, "tcp"}, Case{Topology::chain, 3, "ws"},
-                       Case{Topology::mesh, 5, "tcp"}, Case{Topology::chain, 5, "tcp"}}) {
-    const char* name = c.topology == Topology::mesh ? "mesh" : "chain";
-    INFO(name << " of " << c.n << " over " << c.scheme << ", seed " << seed);
-    std::mt19937_64 rng(seed + c.n);
-    Cluster cluster(name, c.scheme);
-    start_topology(cluster, c.topology, c.n);
-    const auto inserted = insert_burst(cluster, rng, 40 * c.n);
-    REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
-    check_counts(cluster, inserted);
-    mixed_burst(cluster, rng, 30 * c.n);
-    REQUIRE_DESCRIBED(cluster, cluster.wait_converged(all_peers(cluster), kConverge));
-    // Presence reaches everyone, through relays in a chain: each end sees all the others.
-    std::string expected = "presence " + std::to_string(c.n - 1);
-    for (std::size_t i = 1; i < c.n; ++i) expected += " user" + std::to_string(i);
-    std::string seen;
-    for (int i = 0; i < 100 && seen != expected; ++i) {
-      seen = cluster.at(0).command("presence");
-      if (seen != expected) std::this_thread::sleep_for(Millis(50));
-    }
-    CHECK(seen == expected);
+  for (const std::size_t n : {3, 5}) {
+    run_topology(Topology::mesh, n, "tcp", seed);
+    run_topology(Topology::chain, n, "tcp", seed);
   }
+}
+
+TEST_CASE("weft-peer processes converge over WebSocket", "[network][ws]") {
+  if (weft::test::peer_binary().empty()) FAIL("WEFT_PEER_BINARY is not set");
+  run_topology(Topology::chain, 3, "ws", weft::test::seeds(1).front());
 }
 
 TEST_CASE("a peer killed with SIGKILL mid-run restarts empty and catches up", "[network][kill]") {
