@@ -425,3 +425,47 @@ TEST_CASE("A protocol mismatch is refused on both sides without a session", "[ne
     CHECK(p.server_events.messages.empty());
   }
 }
+
+TEST_CASE("A dialler retries with backoff until the listener appears, and close() stops it",
+          "[network]") {
+  boost::asio::io_context io;
+  // A port that was free a moment ago: nothing listens there yet.
+  std::uint16_t port = 0;
+  {
+    NetTransport probe(io, fast_options(3));
+    port = probe.listen(endpoint(Protocol::tcp, false)).value();
+  }
+  NetOptions copt = fast_options(4);
+  copt.reconnect.initial_delay_ms = 10;
+  copt.reconnect.max_delay_ms = 40;
+  NetTransport client(io, copt);
+  Recorder events;
+  client.set_handler(&events);
+  std::size_t failures = 0;
+  client.on_connect_failed = [&](const Endpoint& ep, boost::system::error_code ec) {
+    CHECK(ep.port == port);
+    CHECK(ec);
+    ++failures;
+  };
+  client.connect(endpoint(Protocol::tcp, false, port));
+  REQUIRE(run_until(
+      io, [&] { return failures >= 4; }, 5s));
+  CHECK(events.connected.empty());
+
+  NetTransport server(io, fast_options(5));
+  Recorder server_events;
+  server.set_handler(&server_events);
+  auto bound = server.listen(endpoint(Protocol::tcp, false, port));
+  REQUIRE(bound);
+  REQUIRE(run_until(
+      io, [&] { return events.connected.size() == 1; }, 5s));
+
+  // After close(): no more dials, no more failures, nothing connected.
+  client.close();
+  REQUIRE(run_until(io, [&] { return server.peers().empty(); }));
+  const std::size_t failures_at_close = failures;
+  run_for(io, 200ms);
+  CHECK(failures == failures_at_close);
+  CHECK(server_events.connected.size() == 1);
+  CHECK(client.peers().empty());
+}
