@@ -6,7 +6,8 @@
 //
 // The first input byte picks how the rest is presented: raw; as the payload
 // of a valid plain doc-update frame (so the record decoder, not the checksum,
-// sees the fuzzer's bytes); or deflated inside a valid tag-41 frame.
+// sees the fuzzer's bytes); deflated inside a valid tag-41 frame; or as
+// (offset, xor) pairs mutating a valid update of every op kind, re-framed.
 #include <zlib.h>
 
 #include <cstdlib>
@@ -31,8 +32,34 @@ const weft::Doc& base() {
   return doc;
 }
 
+// A valid update holding every kind of op, edited on top of base().
+const weft::Bytes& valid_update() {
+  static const weft::Bytes update = [] {
+    auto d = weft::Doc::load(base().encode_snapshot(), weft::ReplicaId{4}).value();
+    auto tx = d.transact();
+    tx.text("t").insert(2, "\xC3\xA9!");
+    tx.text("t").erase(0, 1);
+    tx.list("l").insert(0, weft::Value("v"));
+    tx.map("m").set("n", 2.5);
+    tx.map("m").remove("k");
+    tx.counter("c").add(-3);
+    tx.lww_register("r").set(weft::Value(true));
+    tx.set("s").add(weft::Value(7));
+    return tx.commit();
+  }();
+  return update;
+}
+
 weft::Bytes present(std::uint8_t how, std::span<const std::uint8_t> rest) {
-  switch (how % 3) {
+  switch (how % 4) {
+    case 3: {
+      const weft::Bytes& u = valid_update();
+      weft::Bytes payload(u.begin() + 4, u.end() - 4);  // after "WF", version, tag
+      for (std::size_t i = 0; i + 1 < rest.size(); i += 2) {
+        payload[rest[i] % payload.size()] ^= rest[i + 1];
+      }
+      return weft::fuzz::framed(weft::TypeTag::doc_update, payload);
+    }
     case 1:
       return weft::fuzz::framed(weft::TypeTag::doc_update, rest);
     case 2: {
