@@ -3,6 +3,7 @@
 //   sequence_trace_driver <trace.json.gz> [phase [reps]]   phase: replay|merge|encode|decode|all
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <cstdio>
 #include <string>
 
@@ -39,6 +40,10 @@ int main(int argc, char** argv) {
   weft::Bytes enc;
   t0 = clock::now();
   for (int k = 0; k < (phase == "encode" ? reps : 1); ++k) enc = text.encode();
+  if (const char* out = std::getenv("WEFT_DUMP_ENCODING"); out != nullptr) {
+    std::ofstream(out, std::ios::binary)
+        .write(reinterpret_cast<const char*>(enc.data()), static_cast<std::streamsize>(enc.size()));
+  }
   std::printf("encode %.3f ms bytes=%zu\n", ms(t0) / (phase == "encode" ? reps : 1), enc.size());
   t0 = clock::now();
   for (int k = 0; k < (phase == "merge" ? reps : 1); ++k) {
