@@ -42,7 +42,7 @@ void start_topology(Cluster& cluster, Topology topology, std::size_t n) {
   }
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t expect = topology == Topology::mesh ? n - 1 : (i == 0 || i + 1 == n ? 1 : 2);
-    REQUIRE_DESCRIBED(cluster, cluster.wait_peers(i, expect, Millis(10'000)));
+    REQUIRE_DESCRIBED(cluster, cluster.wait_peers(i, expect, Millis(20'000)));
   }
 }
 
