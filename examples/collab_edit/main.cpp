@@ -177,7 +177,14 @@ int main(int argc, char** argv) {
   options->verbose = false;  // stderr is the screen
 
   asio::io_context io;
-  weft::peer::PeerNode node(io, *options, nullptr);
+  std::unique_ptr<weft::peer::PeerNode> owned;
+  try {
+    owned = std::make_unique<weft::peer::PeerNode>(io, *options, nullptr);
+  } catch (const std::exception& e) {  // --store could not be opened
+    std::cerr << "collab_edit: " << e.what() << '\n';
+    return 1;
+  }
+  weft::peer::PeerNode& node = *owned;
   auto started = node.start([](const std::string&) {}, error);
   if (!started) {
     std::cerr << "collab_edit: " << error << '\n';

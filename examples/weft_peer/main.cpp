@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -224,34 +225,42 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (options->help) {
-    std::cout << "Usage: weft-peer [OPTIONS]\n"
-                 "Hosts one replica of a shared text (root \"text\" of document --doc), syncs it\n"
-                 "with every peer it listens for or connects to, and reads commands on stdin.\n\n"
-              << options_help()
-              << "  --exit-on-eof            exit when stdin ends "
-                 "(default: keep running until SIGTERM).\n\n"
-                 "Commands (one per line; each answers one line: ok, error REASON, or a value):\n"
-                 "  insert POS TEXT     insert TEXT at code-point POS (escapes: \\\\ \\n \\r \\t "
-                 "\\s \\xHH)\n"
-                 "  append TEXT         insert TEXT at the end\n"
-                 "  delete POS COUNT    delete COUNT code points from POS\n"
-                 "  print               -> text ESCAPED_TEXT\n"
-                 "  digest              -> digest HEX16 LENGTH (FNV-1a 64 of the UTF-8 text, "
-                 "code points)\n"
-                 "  peers               -> peers N (connected peers)\n"
-                 "  presence            -> presence N NAME... (remote users, sorted, escaped)\n"
-                 "  wait-peers N [MS]   ok once N peers are connected (default 10000 ms), else "
-                 "error timeout\n"
-                 "  sleep MS            ok after MS milliseconds\n"
-                 "  quit                ok, then exit 0\n"
-                 "Blank lines and lines starting with # are ignored.\n"
-                 "Exit status: 0 quit/EOF/SIGTERM, 1 cannot listen, 2 bad arguments.\n";
+    std::cout
+        << "Usage: weft-peer [OPTIONS]\n"
+           "Hosts one replica of a shared text (root \"text\" of document --doc), syncs it\n"
+           "with every peer it listens for or connects to, and reads commands on stdin.\n\n"
+        << options_help()
+        << "  --exit-on-eof            exit when stdin ends "
+           "(default: keep running until SIGTERM).\n\n"
+           "Commands (one per line; each answers one line: ok, error REASON, or a value):\n"
+           "  insert POS TEXT     insert TEXT at code-point POS (escapes: \\\\ \\n \\r \\t "
+           "\\s \\xHH)\n"
+           "  append TEXT         insert TEXT at the end\n"
+           "  delete POS COUNT    delete COUNT code points from POS\n"
+           "  print               -> text ESCAPED_TEXT\n"
+           "  digest              -> digest HEX16 LENGTH (FNV-1a 64 of the UTF-8 text, "
+           "code points)\n"
+           "  peers               -> peers N (connected peers)\n"
+           "  presence            -> presence N NAME... (remote users, sorted, escaped)\n"
+           "  wait-peers N [MS]   ok once N peers are connected (default 10000 ms), else "
+           "error timeout\n"
+           "  sleep MS            ok after MS milliseconds\n"
+           "  quit                ok, then exit 0\n"
+           "Blank lines and lines starting with # are ignored.\n"
+           "Exit status: 0 quit/EOF/SIGTERM, 1 cannot listen or open --store, 2 bad arguments.\n";
     return 0;
   }
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the peer
 
   asio::io_context io;
-  PeerNode node(io, *options, &std::cerr);
+  std::unique_ptr<PeerNode> owned;
+  try {
+    owned = std::make_unique<PeerNode>(io, *options, &std::cerr);
+  } catch (const std::exception& e) {  // --store could not be opened
+    std::cerr << "weft-peer: " << e.what() << '\n';
+    return 1;
+  }
+  PeerNode& node = *owned;
   int exit_code = 0;
   asio::signal_set signals(io, SIGTERM, SIGINT);
   asio::steady_timer grace(io);

@@ -1,8 +1,10 @@
 #include "peer_node.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "weft/encoding/reader.hpp"
+#include "weft/storage/sqlite_storage.hpp"
 
 namespace weft::peer {
 namespace {
@@ -46,10 +48,33 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
     : options_(options),
       log_(options.verbose ? log : nullptr),
       started_(std::chrono::steady_clock::now()),
-      doc_(std::make_unique<Doc>(options.replica_id ? ReplicaId{*options.replica_id}
-                                                    : ReplicaId::random())),
       text_id_(ObjectId::named(std::string(kTextRoot), ObjectKind::text)),
       tick_timer_(io) {
+  const ReplicaId replica = options.replica_id ? ReplicaId{*options.replica_id} : ReplicaId{};
+  if (options.store.empty()) {
+    memory_doc_ = std::make_unique<Doc>(replica.is_nil() ? ReplicaId::random() : replica);
+    doc_ = memory_doc_.get();
+    synced_ = doc_;
+  } else {
+    storage::StorageOptions store_options;
+    store_options.durability = storage::Durability::durable;
+    store_options.compactor = storage::PersistentDoc::compactor();
+    auto store = storage::open_sqlite_storage(options.store, store_options);
+    if (!store) {
+      throw std::runtime_error("cannot open store " + options.store + ": " +
+                               store.error().message());
+    }
+    store_ = std::move(*store);
+    // --replica-id names a new store's replica; an existing store keeps its own.
+    auto persistent = storage::PersistentDoc::open(*store_, options.doc, {.replica = replica});
+    if (!persistent) {
+      throw std::runtime_error("cannot load " + options.doc + " from " + options.store + ": " +
+                               persistent.error().message());
+    }
+    persistent_ = std::move(*persistent);
+    doc_ = &persistent_->doc();
+    synced_ = persistent_.get();
+  }
   net::NetOptions net_options;
   net_options.token = options.token;
   net_options.reconnect.max_delay_ms = options.reconnect_max_ms;
@@ -92,7 +117,7 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
   host_ = std::make_unique<SyncHost>(
       *transport_, SyncOptions{.anti_entropy_interval_ms = options.anti_entropy_ms});
   host_->access = [this](PeerId peer, std::string_view) { return access_for(peer); };
-  host_->add_document(options_.doc, *doc_);
+  host_->add_document(options_.doc, *synced_);
   host_->add_presence(options_.doc, *presence_);
   host_->on_event = [this](PeerId peer, const SyncEvent& event) {
     if (log_) {
@@ -194,10 +219,18 @@ void PeerNode::edit(const std::function<void(TextRef&)>& change) {
       change(text);
     } catch (...) {
       update = tx.commit();
-      if (!update.empty()) host_->publish(options_.doc, update);
+      publish(update);
       throw;
     }
     update = tx.commit();
+  }
+  publish(update);
+}
+
+void PeerNode::publish(const Bytes& update) {
+  // The commit hook stored the update first; one that is not on disk must not leave.
+  if (persistent_ && persistent_->failed()) {
+    throw std::runtime_error("storage failed: " + persistent_->failure()->message());
   }
   if (!update.empty()) host_->publish(options_.doc, update);
 }

@@ -10,8 +10,11 @@
 // rejects its edits (never applied, stored or relayed). Peers we dial, and
 // every inbound peer when no token list is given, get read_write.
 //
-// Persistence: none yet (issue 6 adds --store); a restarted peer starts empty
-// and catches up from its peers.
+// Persistence: with --store PATH the Doc is a storage::PersistentDoc in an
+// SQLite file (durable mode): every local edit and every received update is on
+// disk before it is published or acknowledged, and a restarted peer resumes
+// with its replica id and content. Without --store a restarted peer starts
+// empty and catches up from its peers.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +31,7 @@
 #include "presence_state.hpp"
 #include "weft/doc/doc.hpp"
 #include "weft/net/net_transport.hpp"
+#include "weft/storage/persistent_doc.hpp"
 #include "weft/sync/presence.hpp"
 #include "weft/sync/sync_host.hpp"
 
@@ -38,6 +42,8 @@ inline constexpr std::string_view kTextRoot = "text";
 class PeerNode {
  public:
   // `log` (may be null) receives connection and sync diagnostics when verbose.
+  // Throws std::runtime_error when --store cannot be opened (locked by another
+  // process, corrupted, unreadable); the message says why.
   PeerNode(boost::asio::io_context& io, const PeerOptions& options, std::ostream* log);
   ~PeerNode();
   PeerNode(const PeerNode&) = delete;
@@ -58,6 +64,8 @@ class PeerNode {
   [[nodiscard]] std::size_t text_size() const { return doc_->text_size(text_id_); }
 
   // Runs `change` on the text in one transaction and publishes the update.
+  // With --store, an update that could not be stored is not published and
+  // std::runtime_error says why (the store then refuses every later edit).
   // Exceptions from `change` (out_of_range, invalid_argument) propagate after the
   // transaction committed whatever was done before the throw (nothing, for a
   // single failed edit).
@@ -84,13 +92,18 @@ class PeerNode {
 
  private:
   void schedule_tick();
+  void publish(const Bytes& update);
   [[nodiscard]] std::uint64_t now_ms() const;
   [[nodiscard]] Access access_for(PeerId peer) const;
 
   PeerOptions options_;
   std::ostream* log_;
   std::chrono::steady_clock::time_point started_;
-  std::unique_ptr<Doc> doc_;
+  std::unique_ptr<storage::Storage> store_;             // --store only
+  std::unique_ptr<storage::PersistentDoc> persistent_;  // --store only
+  std::unique_ptr<Doc> memory_doc_;                     // without --store
+  Doc* doc_ = nullptr;                                  // whichever of the two
+  SyncDocument* synced_ = nullptr;                      // what the host syncs
   ObjectId text_id_;
   std::unique_ptr<net::NetTransport> transport_;
   std::unique_ptr<Presence> presence_;

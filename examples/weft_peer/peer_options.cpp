@@ -57,7 +57,7 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
     } else if (flag == "--doc" || flag == "--listen" || flag == "--connect" || flag == "--token" ||
                flag == "--accept-token" || flag == "--tls-ca" || flag == "--tls-cert" ||
                flag == "--tls-key" || flag == "--name" || flag == "--replica-id" ||
-               flag == "--reconnect-max-ms" || flag == "--anti-entropy-ms") {
+               flag == "--reconnect-max-ms" || flag == "--anti-entropy-ms" || flag == "--store") {
       auto v = value();
       if (!v) return std::nullopt;
       const std::string text(*v);
@@ -67,6 +67,12 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
           return std::nullopt;
         }
         options.doc = text;
+      } else if (flag == "--store") {
+        if (text.empty()) {
+          error = "--store needs a file path";
+          return std::nullopt;
+        }
+        options.store = text;
       } else if (flag == "--listen") {
         options.listen.push_back(text);
       } else if (flag == "--connect") {
@@ -144,6 +150,11 @@ Document:
   --replica-id N           fixed replica id (decimal or 0x hex; tests only: two live
                            replicas must never share an id). Default: random.
   --name NAME              user name shown to other peers (presence).
+  --store PATH             keep the document in the SQLite database PATH (created if
+                           missing; durable: every edit and every received update is
+                           on disk before it is acknowledged). A restarted peer
+                           resumes with its replica id and content and syncs only
+                           what it missed. Without it nothing is persisted.
 Other:
   --verbose                log connections and sync events to stderr.
   --help                   this text.

@@ -36,7 +36,7 @@ struct PeerOptions {
   bool exit_on_eof = false;                  // --exit-on-eof
   bool verbose = false;                      // --verbose: connection events on stderr
   bool help = false;                         // --help
-  // Reserved for issue 6 (`--store PATH`): persistence is not implemented yet.
+  std::string store;                         // --store PATH: SQLite file; empty = in memory
 };
 
 // Parses argv[1..]. Unknown flags, missing values and malformed numbers are
