@@ -1,5 +1,6 @@
 // A downstream program: uses weft through its public headers only and fails
 // (non-zero exit) if the library does not behave.
+#include <weft/net/net_transport.hpp>
 #include <weft/weft.hpp>
 
 #include <cstdio>
@@ -13,6 +14,12 @@ int main() {
   auto back = weft::decode_value<weft::VersionVector>(r);
   if (!back || !(*back == a)) {
     std::puts("version vector did not round-trip");
+    return 1;
+  }
+  // weft::net links too (OpenSSL and threads come with it).
+  auto url = weft::net::parse_endpoint("wss://127.0.0.1:9443/doc");
+  if (!url || !url->tls || url->port != 9443) {
+    std::puts("weft::net did not parse an endpoint");
     return 1;
   }
   std::puts("weft consumer ok");
