@@ -2,9 +2,9 @@
 // Text and prints timings of the engine's phases, for profiling.
 //   sequence_trace_driver <trace.json.gz> [phase [reps]]   phase: replay|merge|encode|decode|all
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <cstdio>
 #include <string>
 
 #include "trace.hpp"
