@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  libboost1.81-dev libfmt-dev catch2 libbenchmark-dev zlib1g-dev libsqlite3-dev
+  libboost1.81-dev libfmt-dev catch2 libbenchmark-dev zlib1g-dev libzstd-dev libsqlite3-dev
   libssl-dev openssl tmux
   clang-16 libclang-rt-16-dev
 )

@@ -3,11 +3,9 @@
 // index instead of a 64-bit id. Layout in docs/doc.md.
 #include "record.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <optional>
 
+#include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
 #include "weft/encoding/utf8.hpp"
 #include "weft/types/list.hpp"
@@ -274,16 +272,6 @@ constexpr std::size_t kDeflateFrom = 512;
 // The largest inflated payload accepted (a hostile size cannot allocate more).
 constexpr std::uint64_t kMaxInflated = std::uint64_t{1} << 30;
 
-std::optional<Bytes> deflated(std::span<const std::uint8_t> raw) {
-  uLongf bound = compressBound(static_cast<uLong>(raw.size()));
-  Bytes out(bound);
-  if (compress2(out.data(), &bound, raw.data(), static_cast<uLong>(raw.size()), 6) != Z_OK) {
-    return std::nullopt;
-  }
-  out.resize(bound);
-  return out;
-}
-
 }  // namespace
 
 Bytes frame_update(std::span<const Bytes> encoded_records) {
@@ -291,10 +279,11 @@ Bytes frame_update(std::span<const Bytes> encoded_records) {
   payload.varint(encoded_records.size());
   for (const Bytes& b : encoded_records) payload.raw(b);
   if (payload.size() >= kDeflateFrom) {
-    if (auto packed = deflated(payload.view()); packed && packed->size() + 8 < payload.size()) {
+    if (const Bytes packed = deflate_compress(payload.view(), 6);
+        packed.size() + 8 < payload.size()) {
       Writer w = begin_frame(TypeTag::doc_update_deflated);
       w.varint(payload.size());
-      w.raw(*packed);
+      w.raw(packed);
       return finish_frame(std::move(w));
     }
   }
@@ -311,19 +300,9 @@ result<std::vector<TxRecord>> decode_update(std::span<const std::uint8_t> bytes)
     if (!packed) return r.error();
     auto raw_len = packed->varint();
     if (!raw_len) return raw_len.error();
-    // Deflate cannot expand data more than ~1032:1: a larger claim is a lie.
-    if (*raw_len > kMaxInflated || *raw_len / 1032 > packed->remaining()) {
-      return errc::length_too_large;
-    }
-    auto body = packed->raw(packed->remaining());
-    if (!body) return body.error();
-    inflated.resize(static_cast<std::size_t>(*raw_len));
-    uLongf out_len = static_cast<uLongf>(inflated.size());
-    uLong in_len = static_cast<uLong>(body->size());
-    if (uncompress2(inflated.data(), &out_len, body->data(), &in_len) != Z_OK ||
-        out_len != inflated.size() || in_len != body->size()) {
-      return errc::invalid_value;
-    }
+    auto raw = deflate_decompress(*packed->raw(packed->remaining()), *raw_len, kMaxInflated);
+    if (!raw) return raw.error();
+    inflated = std::move(*raw);
     // Canonical form: a payload this small would have been sent plain.
     if (inflated.size() < kDeflateFrom) return errc::non_canonical;
     r = Reader(inflated);

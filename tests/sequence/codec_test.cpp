@@ -3,7 +3,9 @@
 
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
+#include "weft/encoding/compress.hpp"
 #include "weft/encoding/crc32c.hpp"
+#include "weft/encoding/frame.hpp"
 #include "weft/types/list.hpp"
 #include "weft/types/text.hpp"
 
@@ -102,4 +104,32 @@ TEST_CASE("sequence codec: text and list encodings are not interchangeable") {
   t.insert(0, "x");
   weft::List<int> l2(ReplicaId{3});
   CHECK_FALSE(l2.apply(t.encode()));
+}
+
+TEST_CASE("sequence codec: deflated bodies written before zstd still decode") {
+  // Compression 1 is what earlier versions wrote: the body as one zlib stream.
+  Text tiny(ReplicaId{5});
+  tiny.insert(0, "old \xC3\xA9 text");
+  tiny.erase(2, 3);
+  const Bytes plain = tiny.encode();
+  REQUIRE(plain[5] == 0);  // uncompressed: kind byte, then compression 0
+  const std::span<const std::uint8_t> body(plain.data() + 6, plain.size() - 10);
+  auto w = weft::begin_frame(weft::TypeTag::sequence_update);
+  w.u8(0);
+  w.varint(1);
+  w.varint(body.size());
+  w.raw(weft::deflate_compress(body, 6));
+  const Bytes legacy = weft::finish_frame(std::move(w));
+  auto back = Text::decode(legacy, ReplicaId{6});
+  REQUIRE(back);
+  CHECK(back->to_string() == tiny.to_string());
+  CHECK(back->version() == tiny.version());
+  // A stated body length that disagrees with the stream is refused.
+  auto bad = weft::begin_frame(weft::TypeTag::sequence_update);
+  bad.u8(0);
+  bad.varint(1);
+  bad.varint(body.size() + 1);
+  bad.raw(weft::deflate_compress(body, 6));
+  CHECK(Text::decode(weft::finish_frame(std::move(bad)), ReplicaId{6}).error() ==
+        weft::errc::invalid_value);
 }

@@ -2,8 +2,15 @@
 // The sequence update format (internal; this comment is its specification).
 //
 // Frame (TypeTag::sequence_update) payload:
-//   u8 content kind (0 text, 1 list) | varint compression (0 none, 1 deflate)
-//   | [varint body length, when deflated] | body
+//   u8 content kind (0 text, 1 list) | varint compression, then by compression:
+//   0 (none):    body
+//   1 (deflate): varint body length | zlib stream of the body (read only: what
+//                versions before zstd wrote)
+//   2 (zstd):    the body without its content column, then the content column,
+//                each as: varint raw length | varint packed length | zstd frame
+//                (no frame when the raw length is 0). Separate frames because
+//                text and metadata compress best with different statistics.
+// Bodies of at most 64 bytes go uncompressed, as does anything zstd does not shrink.
 // Body:
 //   varint replicas, then their ids (ascending)
 //   varint blocks, each: replica index (ascending), first counter, op count
@@ -14,10 +21,9 @@
 //     counter: per origin / target: own counter minus it (own replica), else absolute
 //     content: inserted content in op order (UTF-8 bytes, or Codec<T> values)
 // An op's counter is implicit: the block's first counter plus the lengths before it.
-#include <zlib.h>
-
 #include <type_traits>
 
+#include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
 #include "weft/encoding/utf8.hpp"
 #include "weft/types/sequence/detail/engine.hpp"
@@ -26,7 +32,39 @@ namespace weft::detail::seq {
 
 inline constexpr std::uint64_t kMaxBody = std::uint64_t{1} << 30;
 inline constexpr std::uint64_t kMaxCounter = std::uint64_t{1} << 62;
-inline constexpr int kDeflateLevel = 4;
+inline constexpr std::uint64_t kCompressFrom = 65;  // body bytes
+inline constexpr std::uint64_t kCompressionNone = 0;
+inline constexpr std::uint64_t kCompressionDeflate = 1;
+inline constexpr std::uint64_t kCompressionZstd = 2;
+
+// Appends one zstd section: raw length, packed length, frame.
+inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int level) {
+  w.varint(raw.size());
+  if (raw.empty()) {
+    w.varint(0);
+    return;
+  }
+  const Bytes packed = zstd_compress(raw, level);
+  w.varint(packed.size());
+  w.raw(packed);
+}
+
+// Reads one zstd section back into `out`.
+inline result<void> read_zstd_section(Reader& in, Bytes& out) {
+  auto raw_len = in.varint();
+  if (!raw_len) return raw_len.error();
+  auto packed = in.bytes();
+  if (!packed) return packed.error();
+  if (*raw_len == 0) {
+    if (!packed->empty()) return errc::non_canonical;
+    out.clear();
+    return {};
+  }
+  auto raw = zstd_decompress(*packed, *raw_len, kMaxBody);
+  if (!raw) return raw.error();
+  out = std::move(*raw);
+  return {};
+}
 
 template <class Store>
 Bytes Engine<Store>::encode_since(const VersionVector& since) const {
@@ -154,31 +192,23 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
   body.bytes(head.view());
   body.bytes(rcol.view());
   body.bytes(ccol.view());
-  body.bytes(content.view());
 
   Writer w = begin_frame(TypeTag::sequence_update);
   w.u8(Store::kKind);
-  const auto raw = body.view();
-  Bytes packed;
-  if (raw.size() > 64) {
-    uLongf cap = compressBound(static_cast<uLong>(raw.size()));
-    packed.resize(cap);
-    if (compress2(packed.data(), &cap, raw.data(), static_cast<uLong>(raw.size()), kDeflateLevel) ==
-            Z_OK &&
-        cap < raw.size()) {
-      packed.resize(cap);
-    } else {
-      packed.clear();
+  const std::size_t plain = body.size() + varint_size(content.size()) + content.size();
+  if (plain >= kCompressFrom) {
+    Writer packed;
+    packed.varint(kCompressionZstd);
+    write_zstd_section(packed, body.view(), kZstdFast);
+    write_zstd_section(packed, content.view(), kZstdText);
+    if (packed.size() < plain + 1) {
+      w.raw(packed.view());
+      return finish_frame(std::move(w));
     }
   }
-  if (!packed.empty()) {
-    w.varint(1);
-    w.varint(raw.size());
-    w.raw(packed);
-  } else {
-    w.varint(0);
-    w.raw(raw);
-  }
+  w.varint(kCompressionNone);
+  w.raw(body.view());
+  w.bytes(content.view());
   return finish_frame(std::move(w));
 }
 
@@ -193,25 +223,26 @@ result<std::pair<std::vector<WireOp>, typename Store::Batch>> Engine<Store>::dec
   if (*kind != Store::kKind) return errc::wrong_type;
   auto comp = in.varint();
   if (!comp) return comp.error();
+  // The body's columns, and its content column (kept apart by zstd).
   Bytes inflated;
+  Bytes inflated_content;
   std::span<const std::uint8_t> body;
-  if (*comp == 0) {
-    auto rest = in.raw(in.remaining());
-    body = *rest;
-  } else if (*comp == 1) {
+  bool content_apart = false;
+  if (*comp == kCompressionNone) {
+    body = *in.raw(in.remaining());
+  } else if (*comp == kCompressionDeflate) {
     auto raw_len = in.varint();
     if (!raw_len) return raw_len.error();
-    // Deflate cannot expand data more than ~1032:1.
-    if (*raw_len > kMaxBody || *raw_len / 1032 > in.remaining()) return errc::length_too_large;
-    auto packed = in.raw(in.remaining());
-    inflated.resize(static_cast<std::size_t>(*raw_len));
-    uLongf out_len = static_cast<uLongf>(inflated.size());
-    uLong in_len = static_cast<uLong>(packed->size());
-    if (uncompress2(inflated.data(), &out_len, packed->data(), &in_len) != Z_OK ||
-        out_len != inflated.size() || in_len != packed->size()) {
-      return errc::invalid_value;
-    }
+    auto raw = deflate_decompress(*in.raw(in.remaining()), *raw_len, kMaxBody);
+    if (!raw) return raw.error();
+    inflated = std::move(*raw);
     body = inflated;
+  } else if (*comp == kCompressionZstd) {
+    if (auto ok = read_zstd_section(in, inflated); !ok) return ok.error();
+    if (auto ok = read_zstd_section(in, inflated_content); !ok) return ok.error();
+    if (auto end = in.expect_end(); !end) return end.error();
+    body = inflated;
+    content_apart = true;
   } else {
     return errc::invalid_value;
   }
@@ -257,7 +288,8 @@ result<std::pair<std::vector<WireOp>, typename Store::Batch>> Engine<Store>::dec
   if (!rep_col) return rep_col.error();
   auto ctr_col = b.bytes();
   if (!ctr_col) return ctr_col.error();
-  auto content_col = b.bytes();
+  auto content_col =
+      content_apart ? result<std::span<const std::uint8_t>>(inflated_content) : b.bytes();
   if (!content_col) return content_col.error();
   if (auto end = b.expect_end(); !end) return end.error();
   Reader head(*head_col);
