@@ -146,6 +146,10 @@ class Engine {
 
   // Remote side (engine_remote.hpp).
   result<ApplyResult> apply(std::vector<WireOp>&& ops, Batch&& content);
+  // The general path of apply: validates and orders all ops (buffered ones
+  // included) before integrating any. apply() skips it for a replica that has
+  // seen nothing; tests call it to check both paths agree.
+  result<ApplyResult> apply_scheduled(std::vector<WireOp>&& ops, Batch&& content);
   void gc();
   void check_invariants() const;
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
@@ -190,7 +194,8 @@ class Engine {
   Run* find_run(std::uint32_t r, std::uint64_t c) noexcept {
     return const_cast<Run*>(std::as_const(*this).find_run(r, c));
   }
-  // The item holding element (r, c) and the element's offset in it.
+  // The item holding element (r, c) and the element's offset in it; leaf kNone
+  // when (r, c) names no inserted element.
   [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c);
   // The same without touching hints (queries); requires that (r, c) was inserted.
   [[nodiscard]] Pos find_dot(std::uint32_t r, std::uint64_t c) const;
@@ -251,10 +256,19 @@ class Engine {
   }
 
   // --- remote (engine_remote.hpp)
-  void integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n, Origin left,
+  // Both return false, having changed the state only partly, when an origin or
+  // target is not an element of this replica (checked up front by apply, and
+  // relied on by apply_fresh, which then starts over).
+  bool integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n, Origin left,
                         Origin right, std::uint32_t offset, std::uint32_t units, std::uint32_t u16,
                         std::uint32_t flags);
-  void integrate_delete(std::uint32_t r, const DelRun& d);
+  bool integrate_delete(std::uint32_t r, const DelRun& d);
+  // Integrates one remote op whose dependencies are integrated.
+  bool integrate_op(const WireOp& op, std::uint64_t trim, const Batch& content);
+  enum class FreshOutcome { applied, not_in_order, invalid };
+  // apply() on a replica that has seen nothing: integrates the ops in the order
+  // given with no separate validation pass (see apply).
+  FreshOutcome apply_fresh(const std::vector<WireOp>& ops, const Batch& content, ApplyResult& res);
   void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
 
   Tree tree_;
@@ -549,8 +563,8 @@ std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
       }
     }
   }
-  Run* run = find_run(r, c);
-  if (run == nullptr) throw std::logic_error("sequence: dot of no insert run");
+  Run* run = r == kNone ? nullptr : find_run(r, c);
+  if (run == nullptr) return {Pos{kNone, 0}, 0};
   std::uint32_t walked = 0;
   for (std::uint32_t leaf = run->hint; leaf != kNone; leaf = tree_.leaf(leaf).next, ++walked) {
     Leaf& l = tree_.leaf(leaf);

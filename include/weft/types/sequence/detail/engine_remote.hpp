@@ -7,6 +7,30 @@
 
 namespace weft::detail::seq {
 
+// The last index i < n with start(i) <= v, or n when there is none; start()
+// ascends. Gallops back from the end: ops mostly name recent elements, so this
+// takes O(log distance) probes instead of O(log n) spread over the whole array.
+template <class Start>
+std::size_t last_starting_at_or_before(std::size_t n, std::uint64_t v, Start&& start) {
+  std::size_t hi = n;  // start(i) > v for all i >= hi
+  std::size_t step = 1;
+  while (hi > 0) {
+    const std::size_t probe = hi > step ? hi - step : 0;
+    if (start(probe) <= v) {
+      // Binary search in (probe, hi): start(probe) <= v < start(hi).
+      std::size_t lo = probe;
+      while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        (start(mid) <= v ? lo : hi) = mid;
+      }
+      return lo;
+    }
+    hi = probe;
+    step *= 2;
+  }
+  return n;
+}
+
 template <class Store>
 void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Origin& right) {
   ReplicaLog& rep = reps_[it.replica];
@@ -24,6 +48,7 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
              : l.offset + l.units == it.offset && last.offset != kNoOffset)) {
       tree_.extend(lp, it.len, it.units, it.u16);
       last.len += it.len;
+      hot_ = lp;
       return;
     }
   }
@@ -33,21 +58,19 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
   const Pos at = tree_.insert(dest, it, mover());
   // insert() may have split a leaf and moved the new item before it was indexed.
   reps_[it.replica].runs.back().hint = at.leaf;
+  hot_ = at;  // the next op often names what this one inserted (typing, backspacing)
 }
 
 template <class Store>
-void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n,
+bool Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n,
                                      Origin left, Origin right, std::uint32_t offset,
                                      std::uint32_t units, std::uint32_t u16, std::uint32_t flags) {
-  // Make both origins item boundaries.
-  if (right.counter != 0) {
-    const auto [p, off] = locate_dot(right.replica, right.counter);
-    if (off > 0) split(p, off);
-  }
+  // Make the left origin an item boundary.
   Pos scan = tree_.begin();
   Pos left_pos{kNone, 0};
   if (left.counter != 0) {
     auto [p, off] = locate_dot(left.replica, left.counter);
+    if (p.leaf == kNone) return false;
     if (off + 1 < tree_.at(p).len) {
       const Pos rp = split(p, off + 1);
       [[maybe_unused]] const bool ok = tree_.prev(rp, p);
@@ -56,12 +79,33 @@ void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     scan = tree_.next(p);
   }
   // Nothing between the origins (no concurrent sibling): no ordering to do.
-  // This is every insert of a history made without concurrency.
-  if (tree_.is_end(scan) ? right.counter == 0
-                         : right.counter != 0 && tree_.at(scan).counter == right.counter &&
-                               tree_.at(scan).replica == right.replica) {
+  // This is every insert of a history made without concurrency, and the right
+  // origin is then the item right after the left one: no lookup needed.
+  const auto right_next = [&] {
+    return tree_.is_end(scan) ? right.counter == 0
+                              : right.counter != 0 && tree_.at(scan).counter == right.counter &&
+                                    tree_.at(scan).replica == right.replica;
+  };
+  if (right_next()) {
     place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
-    return;
+    return true;
+  }
+  // Make the right origin an item boundary too.
+  if (right.counter != 0) {
+    const auto [p, off] = locate_dot(right.replica, right.counter);
+    if (p.leaf == kNone) return false;
+    if (off > 0) {
+      split(p, off);
+      // The split may have moved the left origin's item to a new leaf.
+      if (left.counter != 0) {
+        left_pos = locate_dot(left.replica, left.counter).first;
+        scan = tree_.next(left_pos);
+      }
+      if (right_next()) {
+        place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
+        return true;
+      }
+    }
   }
   const std::uint64_t left_key =
       left.counter == 0 ? 0 : tree_.abs_index(left_pos) + tree_.at(left_pos).len;
@@ -94,14 +138,16 @@ void Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     scan = tree_.next(scan);
   }
   place(dest, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
+  return true;
 }
 
 template <class Store>
-void Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
+bool Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
   const std::uint64_t lo = d.dir == 1 ? d.target : d.target - (d.len - 1);
   const std::uint64_t hi = lo + d.len - 1;
   for (std::uint64_t c = lo; c <= hi;) {
     auto [p, off] = locate_dot(d.target_replica, c);
+    if (p.leaf == kNone) return false;
     if (off > 0) p = split(p, off);
     const std::uint32_t len = tree_.at(p).len;
     const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(hi - c + 1, len));
@@ -113,10 +159,93 @@ void Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
     c += take;
   }
   log_delete(r, d);
+  return true;
+}
+
+template <class Store>
+bool Engine<Store>::integrate_op(const WireOp& op, std::uint64_t trim, const Batch& content) {
+  const std::uint32_t r = intern(op.replica);
+  const std::uint64_t counter = op.counter + trim;
+  const auto n = static_cast<std::uint32_t>(op.len - trim);
+  bool ok = true;
+  if (op.kind == kDelete) {
+    const std::uint64_t t = op.dir == 1 ? op.target.counter + trim : op.target.counter - trim;
+    ok = integrate_delete(r, DelRun{counter, t, n, intern(op.target.replica), op.dir});
+  } else {
+    auto to_origin = [&](const Dot& d) {
+      return d.is_nil() ? Origin{} : Origin{d.counter, intern(d.replica)};
+    };
+    const Origin left = trim > 0 ? Origin{counter - 1, r} : to_origin(op.left);
+    const Origin right = to_origin(op.right);
+    if (op.kind == kInsertGc) {
+      ok = integrate_insert(r, counter, n, left, right, 0, 0, 0, kDeleted | kNoContent);
+    } else {
+      std::uint32_t skip = 0;
+      std::uint32_t skip16 = 0;
+      if (trim > 0) {
+        Store::measure(content, static_cast<std::uint32_t>(op.content_off),
+                       static_cast<std::uint32_t>(trim), skip, skip16);
+      }
+      auto units = static_cast<std::uint32_t>(op.units - skip);
+      std::uint32_t u16 = n;  // one unit per element when all are ASCII (or a List)
+      if (units != n) {
+        Store::measure(content, static_cast<std::uint32_t>(op.content_off + skip), n, units, u16);
+      }
+      Arena& arena = reps_[r].arena;
+      reserve_for(arena, units);
+      const auto offset = static_cast<std::uint32_t>(arena.size());
+      Store::append(arena, content, static_cast<std::uint32_t>(op.content_off + skip), units);
+      ok = integrate_insert(r, counter, n, left, right, offset, units, u16, 0);
+    }
+  }
+  vv_.advance(op.replica, counter + n - 1);
+  return ok;
+}
+
+template <class Store>
+typename Engine<Store>::FreshOutcome Engine<Store>::apply_fresh(const std::vector<WireOp>& ops,
+                                                                const Batch& content,
+                                                                ApplyResult& res) {
+  // Bounds apply() checks before integrating: leave those cases to it.
+  if (content.size() > 0xFFFFFFF0u || 3 * ops.size() >= (std::size_t{1} << 30)) {
+    return FreshOutcome::not_in_order;
+  }
+  const auto seen = [&](const Dot& d) { return d.counter <= vv_.get(d.replica); };
+  for (const WireOp& op : ops) {
+    // Ready: the op continues its replica's ops and what it names is integrated.
+    if (op.counter != vv_.get(op.replica) + 1) return FreshOutcome::not_in_order;
+    if (op.kind == kDelete) {
+      const std::uint64_t top = op.dir == 1 ? op.target.counter + (op.len - 1) : op.target.counter;
+      if (!seen(Dot{op.target.replica, top})) return FreshOutcome::not_in_order;
+    } else if (!seen(op.left) || !seen(op.right)) {
+      return FreshOutcome::not_in_order;
+    }
+    // Integration finds every origin and target; one that is no element fails it.
+    if (!integrate_op(op, 0, content)) return FreshOutcome::invalid;
+    res.applied += op.len;
+  }
+  next_ = vv_.get(reps_[0].id) + 1;
+  return FreshOutcome::applied;
 }
 
 template <class Store>
 result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& content) {
+  // A replica that has seen nothing (decoding, a first sync) takes a whole
+  // history in one go. Integrating it in the order given needs no validation
+  // pass: a failure or an op that must wait resets the replica to nothing, as
+  // it was, and the general path below decides.
+  if (vv_.empty() && pending_.empty()) {
+    ApplyResult res;
+    const FreshOutcome out = apply_fresh(ops, content, res);
+    if (out == FreshOutcome::applied) return res;
+    *this = Engine(reps_[0].id);
+    if (out == FreshOutcome::invalid) return errc::causality_violation;
+  }
+  return apply_scheduled(std::move(ops), std::move(content));
+}
+
+template <class Store>
+result<ApplyResult> Engine<Store>::apply_scheduled(std::vector<WireOp>&& ops, Batch&& content) {
   // Work list: buffered ops first (source 0), then the new ones (source 1).
   struct Work {
     const WireOp* op;
@@ -169,9 +298,10 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
       } else if (const Run* run = r == kNone ? nullptr : find_run(r, c); run != nullptr) {
         end = run->counter + run->len - 1;
       } else if (g != nullptr) {
-        auto it = std::upper_bound(g->inserted.begin(), g->inserted.end(), c,
-                                   [](std::uint64_t v, const auto& rg) { return v < rg.first; });
-        if (it != g->inserted.begin() && std::prev(it)->second >= c) end = std::prev(it)->second;
+        const auto& ins = g->inserted;
+        const std::size_t k =
+            last_starting_at_or_before(ins.size(), c, [&](std::size_t i) { return ins[i].first; });
+        if (k != ins.size() && ins[k].second >= c) end = ins[k].second;
       }
       if (end == 0) return false;
       c = end + 1;
@@ -248,39 +378,9 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
   typing_ = false;
   ApplyResult res;
   for (const Step& s : order) {
-    const WireOp& op = *s.op;
-    const std::uint32_t r = intern(op.replica);
-    const std::uint64_t counter = op.counter + s.trim;
-    const auto n = static_cast<std::uint32_t>(op.len - s.trim);
-    if (op.kind == kDelete) {
-      const std::uint64_t t = op.dir == 1 ? op.target.counter + s.trim : op.target.counter - s.trim;
-      integrate_delete(r, DelRun{counter, t, n, intern(op.target.replica), op.dir});
-    } else {
-      auto to_origin = [&](const Dot& d) {
-        return d.is_nil() ? Origin{} : Origin{d.counter, intern(d.replica)};
-      };
-      const Origin left = s.trim > 0 ? Origin{counter - 1, r} : to_origin(op.left);
-      const Origin right = to_origin(op.right);
-      if (op.kind == kInsertGc) {
-        integrate_insert(r, counter, n, left, right, 0, 0, 0, kDeleted | kNoContent);
-      } else {
-        const Batch& src = s.source == 0 ? pending_content_ : content;
-        std::uint32_t skip = 0;
-        std::uint32_t skip16 = 0;
-        Store::measure(src, static_cast<std::uint32_t>(op.content_off),
-                       static_cast<std::uint32_t>(s.trim), skip, skip16);
-        std::uint32_t units = 0;
-        std::uint32_t u16 = 0;
-        Store::measure(src, static_cast<std::uint32_t>(op.content_off + skip), n, units, u16);
-        Arena& arena = reps_[r].arena;
-        reserve_for(arena, units);
-        const auto offset = static_cast<std::uint32_t>(arena.size());
-        Store::append(arena, src, static_cast<std::uint32_t>(op.content_off + skip), units);
-        integrate_insert(r, counter, n, left, right, offset, units, u16, 0);
-      }
-    }
-    vv_.advance(op.replica, counter + n - 1);
-    res.applied += n;
+    [[maybe_unused]] const bool ok =
+        integrate_op(*s.op, s.trim, s.source == 0 ? pending_content_ : content);
+    res.applied += s.op->len - s.trim;
   }
   next_ = vv_.get(reps_[0].id) + 1;
 
