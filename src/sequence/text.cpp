@@ -55,9 +55,7 @@ Bytes Text::encode_since(const VersionVector& since) const {
 }
 
 result<ApplyResult> Text::apply(std::span<const std::uint8_t> update) {
-  auto decoded = detail::seq::Engine<detail::seq::TextStore>::decode_ops(update);
-  if (!decoded) return decoded.error();
-  return engine_.apply(std::move(decoded->first), std::move(decoded->second));
+  return engine_.apply_encoded(update);
 }
 
 result<Text> Text::decode(std::span<const std::uint8_t> bytes, ReplicaId replica) {

@@ -9,13 +9,13 @@
 #include "support/catch.hpp"
 #include "support/seeds.hpp"
 #include "weft/encoding/crc32c.hpp"
+#include "weft/encoding/frame.hpp"
 #include "weft/types/text.hpp"
 
 using weft::Bytes;
 using weft::ReplicaId;
 using weft::Text;
 using Engine = weft::detail::seq::Engine<weft::detail::seq::TextStore>;
-using weft::detail::seq::WireOp;
 
 namespace {
 
@@ -29,20 +29,25 @@ std::string text_of(const Engine& e) {
 
 struct Outcome {
   bool ok = false;
-  std::error_code error;
+  boost::system::error_code error;
   std::string text;
   weft::VersionVector version;
   std::uint64_t pending = 0;
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
-// Applies `bytes` to a new replica through the fresh path or the general one.
+// Applies `bytes` to a new replica through the fast path (apply_encoded) or
+// the general one (decode_ops, then apply).
 Outcome apply_new(std::span<const std::uint8_t> bytes, bool fresh) {
   Engine e(ReplicaId{999});
-  auto ops = Engine::decode_ops(bytes);
-  if (!ops) return {false, ops.error(), {}, {}, 0};
-  auto r = fresh ? e.apply(std::move(ops->first), std::move(ops->second))
-                 : e.apply_scheduled(std::move(ops->first), std::move(ops->second));
+  weft::result<weft::ApplyResult> r = weft::errc::invalid_value;
+  if (fresh) {
+    r = e.apply_encoded(bytes);
+  } else if (auto ops = Engine::decode_ops(bytes); ops) {
+    r = e.apply(std::move(ops->first), std::move(ops->second));
+  } else {
+    r = ops.error();
+  }
   e.check_invariants();
   if (!r) {
     // Refused: nothing seen, nothing held, and the replica still works.
@@ -139,27 +144,53 @@ TEST_CASE("fresh apply: mutated updates get the general path's verdict") {
   }
 }
 
+// Replica 7: inserts "a" (1), deletes it (2), then inserts "b" (3) after
+// dot `left`, as an uncompressed update written by hand.
+Bytes hand_made(std::uint64_t left) {
+  weft::Writer head, reps, ctrs;
+  head.varint(1 << 2 | 0);  // insert "a": no origins
+  reps.varint(0);
+  reps.varint(0);
+  head.varint(1 << 2 | 2);  // delete dot 1, named as own counter 2 - 1
+  reps.varint(1);
+  ctrs.varint(1);
+  head.varint(1 << 2 | 0);  // insert "b" after own dot `left`, no right origin
+  reps.varint(1);
+  ctrs.varint(3 - left);
+  reps.varint(0);
+  const std::string content = "ab";
+  auto w = weft::begin_frame(weft::TypeTag::sequence_update);
+  w.u8(0);      // text
+  w.varint(0);  // uncompressed
+  w.varint(1);
+  weft::encode_value(w, ReplicaId{7});
+  w.varint(1);  // one block: replica 0, counters 1..3
+  w.varint(0);
+  w.varint(1);
+  w.varint(3);
+  w.bytes(head.view());
+  w.bytes(reps.view());
+  w.bytes(ctrs.view());
+  w.bytes({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  return weft::finish_frame(std::move(w));
+}
+
 TEST_CASE("fresh apply: an origin naming a delete is refused and nothing is kept") {
-  // Replica 7: inserts "a" (1), deletes it (2), then claims an insert (3)
-  // whose left origin is dot 2, which is a delete, not an element.
-  const ReplicaId r{7};
-  std::vector<WireOp> ops(3);
-  ops[0] = WireOp{r, 1, 1, weft::detail::seq::kInsert, {}, {}, {}, 1, 0, 1};
-  ops[1] = WireOp{r, 2, 1, weft::detail::seq::kDelete, {}, {}, weft::Dot{r, 1}, 1, 0, 0};
-  ops[2] = WireOp{r, 3, 1, weft::detail::seq::kInsert, weft::Dot{r, 2}, {}, {}, 1, 1, 1};
-  for (bool fresh : {true, false}) {
-    INFO("fresh path " << fresh);
-    Engine e(ReplicaId{1});
-    auto copy = ops;
-    auto res = fresh ? e.apply(std::move(copy), "ab") : e.apply_scheduled(std::move(copy), "ab");
-    REQUIRE_FALSE(res);
-    CHECK(res.error() == weft::errc::causality_violation);
-    CHECK(e.version().empty());
-    CHECK(text_of(e).empty());
-    e.check_invariants();
-    // The first two ops alone are fine afterwards.
-    std::vector<WireOp> good(ops.begin(), ops.begin() + 2);
-    REQUIRE(e.apply(std::move(good), "a"));
-    CHECK(e.version().get(r) == 2);
-  }
+  // Dot 2 is the delete, not an element.
+  const Bytes bad = hand_made(2);
+  const Outcome fresh = apply_new(bad, true);
+  CHECK_FALSE(fresh.ok);
+  CHECK(fresh.error == weft::errc::causality_violation);
+  CHECK(fresh == apply_new(bad, false));
+  // After the deleted "a" (a tombstone is a fine origin), it applies.
+  const Outcome good = apply_new(hand_made(1), true);
+  REQUIRE(good.ok);
+  CHECK(good.text == "b");
+  CHECK(good == apply_new(hand_made(1), false));
+  // Text refuses it the same way and stays usable.
+  Text t(ReplicaId{8});
+  CHECK(t.apply(bad).error() == weft::errc::causality_violation);
+  CHECK(t.version().empty());
+  REQUIRE(t.apply(hand_made(1)));
+  CHECK(t.to_string() == "b");
 }

@@ -67,9 +67,7 @@ class List {
     return engine_.encode_since(since);
   }
   result<ApplyResult> apply(std::span<const std::uint8_t> update) {
-    auto decoded = Engine::decode_ops(update);
-    if (!decoded) return decoded.error();
-    return engine_.apply(std::move(decoded->first), std::move(decoded->second));
+    return engine_.apply_encoded(update);
   }
   [[nodiscard]] static result<List> decode(std::span<const std::uint8_t> bytes, ReplicaId replica) {
     if (replica.is_nil()) return errc::invalid_value;

@@ -29,6 +29,8 @@
 #include "weft/encoding/error.hpp"
 #include "weft/types/sequence/detail/store.hpp"
 #include "weft/types/sequence/detail/tree.hpp"
+#include "weft/types/sequence/detail/update_reader.hpp"
+#include "weft/types/sequence/detail/wire_op.hpp"
 #include "weft/types/sequence/position.hpp"
 
 namespace weft::detail::seq {
@@ -77,26 +79,33 @@ struct DelRun {
 };
 static_assert(sizeof(DelRun) == 24);
 
-// A decoded remote op, named by replica ids (not table indexes).
-struct WireOp {
-  ReplicaId replica;
-  std::uint64_t counter = 0;
-  std::uint64_t len = 0;
-  std::uint8_t kind = 0;  // kInsert, kInsertGc, kDelete
-  Dot left;               // insert: origins (counter 0 = none)
-  Dot right;
-  Dot target;                     // delete: first target
-  std::int32_t dir = 1;           // delete: direction of targets
-  std::uint64_t content_off = 0;  // insert: content in the batch arena
-  std::uint64_t units = 0;
-};
-inline constexpr std::uint8_t kInsert = 0;
-inline constexpr std::uint8_t kInsertGc = 1;
-inline constexpr std::uint8_t kDelete = 2;
-
 // Bounds of the pending buffer: beyond them apply() fails with limit_exceeded.
 inline constexpr std::uint64_t kMaxPendingOps = 1u << 16;
 inline constexpr std::uint64_t kMaxPendingDots = 1u << 24;
+
+// The last index i < n with start(i) <= v, or n when there is none; start()
+// ascends. Gallops back from the end: ops mostly name recent elements, so this
+// takes O(log distance) probes instead of O(log n) spread over the whole array.
+template <class Start>
+std::size_t last_starting_at_or_before(std::size_t n, std::uint64_t v, Start&& start) {
+  std::size_t hi = n;  // start(i) > v for all i >= hi
+  std::size_t step = 1;
+  while (hi > 0) {
+    const std::size_t probe = hi > step ? hi - step : 0;
+    if (start(probe) <= v) {
+      // Binary search in (probe, hi): start(probe) <= v < start(hi).
+      std::size_t lo = probe;
+      while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        (start(mid) <= v ? lo : hi) = mid;
+      }
+      return lo;
+    }
+    hi = probe;
+    step *= 2;
+  }
+  return n;
+}
 
 template <class Store>
 class Engine {
@@ -145,11 +154,12 @@ class Engine {
   [[nodiscard]] result<std::uint64_t> resolve(const Anchor& a, unsigned u) const;
 
   // Remote side (engine_remote.hpp).
+  // Applies decoded ops: validates and orders all of them (buffered ones
+  // included) before integrating any.
   result<ApplyResult> apply(std::vector<WireOp>&& ops, Batch&& content);
-  // The general path of apply: validates and orders all ops (buffered ones
-  // included) before integrating any. apply() skips it for a replica that has
-  // seen nothing; tests call it to check both paths agree.
-  result<ApplyResult> apply_scheduled(std::vector<WireOp>&& ops, Batch&& content);
+  // Decodes and applies an update (engine_fresh.hpp); the same result as
+  // decode_ops and apply, faster for a replica that has seen nothing.
+  result<ApplyResult> apply_encoded(std::span<const std::uint8_t> update);
   void gc();
   void check_invariants() const;
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
@@ -174,22 +184,22 @@ class Engine {
     return it != index_.end() && it->first == id ? it->second : kNone;
   }
   std::uint32_t intern(ReplicaId id) {
+    // Updates name few replicas, mostly the same one op after op.
+    if (reps_[last_interned_].id == id) return last_interned_;
     auto it = std::lower_bound(index_.begin(), index_.end(), id,
                                [](const auto& e, ReplicaId r) { return e.first < r; });
-    if (it != index_.end() && it->first == id) return it->second;
+    if (it != index_.end() && it->first == id) return last_interned_ = it->second;
     const auto idx = static_cast<std::uint32_t>(reps_.size());
     reps_.push_back(ReplicaLog{id, {}, {}, {}});
     index_.insert(it, {id, idx});
-    return idx;
+    return last_interned_ = idx;
   }
   // The insert run of replica r holding counter c, or nullptr.
   [[nodiscard]] const Run* find_run(std::uint32_t r, std::uint64_t c) const noexcept {
     const auto& runs = reps_[r].runs;
-    auto it = std::upper_bound(runs.begin(), runs.end(), c,
-                               [](std::uint64_t v, const Run& run) { return v < run.counter; });
-    if (it == runs.begin()) return nullptr;
-    --it;
-    return c - it->counter < it->len ? &*it : nullptr;
+    const std::size_t k =
+        last_starting_at_or_before(runs.size(), c, [&](std::size_t i) { return runs[i].counter; });
+    return k != runs.size() && c - runs[k].counter < runs[k].len ? &runs[k] : nullptr;
   }
   Run* find_run(std::uint32_t r, std::uint64_t c) noexcept {
     return const_cast<Run*>(std::as_const(*this).find_run(r, c));
@@ -258,17 +268,18 @@ class Engine {
   // --- remote (engine_remote.hpp)
   // Both return false, having changed the state only partly, when an origin or
   // target is not an element of this replica (checked up front by apply, and
-  // relied on by apply_fresh, which then starts over).
+  // relied on by apply_fresh, whose caller then starts over).
   bool integrate_insert(std::uint32_t r, std::uint64_t counter, std::uint32_t n, Origin left,
                         Origin right, std::uint32_t offset, std::uint32_t units, std::uint32_t u16,
                         std::uint32_t flags);
   bool integrate_delete(std::uint32_t r, const DelRun& d);
-  // Integrates one remote op whose dependencies are integrated.
-  bool integrate_op(const WireOp& op, std::uint64_t trim, const Batch& content);
-  enum class FreshOutcome { applied, not_in_order, invalid };
-  // apply() on a replica that has seen nothing: integrates the ops in the order
-  // given with no separate validation pass (see apply).
-  FreshOutcome apply_fresh(const std::vector<WireOp>& ops, const Batch& content, ApplyResult& res);
+  // Integrates one remote op whose dependencies are integrated; its content
+  // is at op.content_off (+ what trim skips) in `content`.
+  template <class Content>
+  bool integrate_op(const WireOp& op, std::uint64_t trim, const Content& content);
+  // apply_encoded on a replica that has seen nothing (engine_fresh.hpp); false
+  // when the update must go the general way (the replica is then half-built).
+  bool apply_fresh(UpdateReader<Store>& reader, ApplyResult& res);
   void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
 
   Tree tree_;
@@ -276,11 +287,14 @@ class Engine {
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
   std::uint64_t next_ = 1;  // next local counter
+  std::uint32_t last_interned_ = 0;
   std::uint32_t cursor_leaf_ = kNone;
   Widths cursor_start_;
   // Typing cursor: the local item the last insert ended in, and the visible
   // widths at its end. Valid only until any other edit (reset by each of them).
-  Pos hot_{kNone, 0};  // last slot locate_dot found (a hint, checked on use)
+  // The slot locate_dot tries first (a hint, checked on use): the last one it
+  // found, or the last item a remote insert placed.
+  Pos hot_{kNone, 0};
   bool typing_ = false;
   Pos typing_pos_;
   Widths typing_end_;
@@ -666,4 +680,5 @@ result<std::uint64_t> Engine<Store>::resolve(const Anchor& a, unsigned u) const 
 }  // namespace weft::detail::seq
 
 #include "weft/types/sequence/detail/engine_codec.hpp"
+#include "weft/types/sequence/detail/engine_fresh.hpp"
 #include "weft/types/sequence/detail/engine_remote.hpp"

@@ -7,30 +7,6 @@
 
 namespace weft::detail::seq {
 
-// The last index i < n with start(i) <= v, or n when there is none; start()
-// ascends. Gallops back from the end: ops mostly name recent elements, so this
-// takes O(log distance) probes instead of O(log n) spread over the whole array.
-template <class Start>
-std::size_t last_starting_at_or_before(std::size_t n, std::uint64_t v, Start&& start) {
-  std::size_t hi = n;  // start(i) > v for all i >= hi
-  std::size_t step = 1;
-  while (hi > 0) {
-    const std::size_t probe = hi > step ? hi - step : 0;
-    if (start(probe) <= v) {
-      // Binary search in (probe, hi): start(probe) <= v < start(hi).
-      std::size_t lo = probe;
-      while (hi - lo > 1) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        (start(mid) <= v ? lo : hi) = mid;
-      }
-      return lo;
-    }
-    hi = probe;
-    step *= 2;
-  }
-  return n;
-}
-
 template <class Store>
 void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Origin& right) {
   ReplicaLog& rep = reps_[it.replica];
@@ -163,7 +139,8 @@ bool Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
 }
 
 template <class Store>
-bool Engine<Store>::integrate_op(const WireOp& op, std::uint64_t trim, const Batch& content) {
+template <class Content>
+bool Engine<Store>::integrate_op(const WireOp& op, std::uint64_t trim, const Content& content) {
   const std::uint32_t r = intern(op.replica);
   const std::uint64_t counter = op.counter + trim;
   const auto n = static_cast<std::uint32_t>(op.len - trim);
@@ -203,49 +180,7 @@ bool Engine<Store>::integrate_op(const WireOp& op, std::uint64_t trim, const Bat
 }
 
 template <class Store>
-typename Engine<Store>::FreshOutcome Engine<Store>::apply_fresh(const std::vector<WireOp>& ops,
-                                                                const Batch& content,
-                                                                ApplyResult& res) {
-  // Bounds apply() checks before integrating: leave those cases to it.
-  if (content.size() > 0xFFFFFFF0u || 3 * ops.size() >= (std::size_t{1} << 30)) {
-    return FreshOutcome::not_in_order;
-  }
-  const auto seen = [&](const Dot& d) { return d.counter <= vv_.get(d.replica); };
-  for (const WireOp& op : ops) {
-    // Ready: the op continues its replica's ops and what it names is integrated.
-    if (op.counter != vv_.get(op.replica) + 1) return FreshOutcome::not_in_order;
-    if (op.kind == kDelete) {
-      const std::uint64_t top = op.dir == 1 ? op.target.counter + (op.len - 1) : op.target.counter;
-      if (!seen(Dot{op.target.replica, top})) return FreshOutcome::not_in_order;
-    } else if (!seen(op.left) || !seen(op.right)) {
-      return FreshOutcome::not_in_order;
-    }
-    // Integration finds every origin and target; one that is no element fails it.
-    if (!integrate_op(op, 0, content)) return FreshOutcome::invalid;
-    res.applied += op.len;
-  }
-  next_ = vv_.get(reps_[0].id) + 1;
-  return FreshOutcome::applied;
-}
-
-template <class Store>
 result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& content) {
-  // A replica that has seen nothing (decoding, a first sync) takes a whole
-  // history in one go. Integrating it in the order given needs no validation
-  // pass: a failure or an op that must wait resets the replica to nothing, as
-  // it was, and the general path below decides.
-  if (vv_.empty() && pending_.empty()) {
-    ApplyResult res;
-    const FreshOutcome out = apply_fresh(ops, content, res);
-    if (out == FreshOutcome::applied) return res;
-    *this = Engine(reps_[0].id);
-    if (out == FreshOutcome::invalid) return errc::causality_violation;
-  }
-  return apply_scheduled(std::move(ops), std::move(content));
-}
-
-template <class Store>
-result<ApplyResult> Engine<Store>::apply_scheduled(std::vector<WireOp>&& ops, Batch&& content) {
   // Work list: buffered ops first (source 0), then the new ones (source 1).
   struct Work {
     const WireOp* op;
