@@ -33,12 +33,21 @@ class Writer {
 
   void u8(std::uint8_t v) { buf_.push_back(v); }
   void varint(std::uint64_t v) {
+    if (v < 0x80) {  // most varints in columns are one byte
+      buf_.push_back(static_cast<std::uint8_t>(v));
+      return;
+    }
+    std::uint8_t tmp[10];
+    std::size_t n = 0;
     while (v >= 0x80) {
-      buf_.push_back(static_cast<std::uint8_t>(v | 0x80));
+      tmp[n++] = static_cast<std::uint8_t>(v | 0x80);
       v >>= 7;
     }
-    buf_.push_back(static_cast<std::uint8_t>(v));
+    tmp[n++] = static_cast<std::uint8_t>(v);
+    buf_.insert(buf_.end(), tmp, tmp + n);
   }
+  // Room for n more bytes without reallocating.
+  void reserve(std::size_t n) { buf_.reserve(buf_.size() + n); }
   void zigzag(std::int64_t v) { varint(zigzag_encode(v)); }
   // Fixed 4-byte little-endian.
   void u32_le(std::uint32_t v) {

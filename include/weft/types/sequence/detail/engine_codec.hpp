@@ -113,6 +113,19 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
   Writer rcol;
   Writer ccol;
   Writer content;
+  {
+    // Sized once: growing the columns op by op copies each several times.
+    std::size_t runs = 0;
+    std::size_t units = 0;
+    for (const Block& b : blocks) {
+      runs += reps_[b.r].runs.size() - b.run0 + reps_[b.r].dels.size() - b.del0;
+      if (b.run0 == 0) units += reps_[b.r].arena.size();  // a replica's whole history
+    }
+    head.reserve(2 * runs);
+    rcol.reserve(2 * runs);
+    ccol.reserve(4 * runs);
+    content.reserve(units);
+  }
   for (const Block& b : blocks) {
     std::uint64_t n_ops = 0;
     each(b, [&](const Run*, const DelRun*, std::uint64_t) { ++n_ops; });
