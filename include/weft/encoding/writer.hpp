@@ -37,14 +37,11 @@ class Writer {
       buf_.push_back(static_cast<std::uint8_t>(v));
       return;
     }
-    std::uint8_t tmp[10];
-    std::size_t n = 0;
     while (v >= 0x80) {
-      tmp[n++] = static_cast<std::uint8_t>(v | 0x80);
+      buf_.push_back(static_cast<std::uint8_t>(v | 0x80));
       v >>= 7;
     }
-    tmp[n++] = static_cast<std::uint8_t>(v);
-    buf_.insert(buf_.end(), tmp, tmp + n);
+    buf_.push_back(static_cast<std::uint8_t>(v));
   }
   // Room for n more bytes without reallocating.
   void reserve(std::size_t n) { buf_.reserve(buf_.size() + n); }
