@@ -4,7 +4,8 @@
 // exactly as it was; decode() of the same bytes never crashes; the structural
 // invariants hold afterwards. The same bytes, read as an Anchor (a peer's cursor
 // in a presence message), either fail to decode or re-encode to exactly the
-// bytes read, and resolve to a position within the text or to an error.
+// bytes read, and resolve to a position within the text or to an error. A new
+// replica's fast path reaches the general path's verdict.
 #include <algorithm>
 #include <cstdlib>
 
@@ -23,6 +24,31 @@ void apply_and_check(Replica& replica, std::span<const std::uint8_t> bytes) {
   }
   replica.check_invariants();  // throws (and so aborts the fuzzer) on a broken structure
   (void)Replica::decode(bytes, weft::ReplicaId{9});
+}
+
+// A new replica takes an update by the fast path (apply_encoded, integrating
+// while reading) or the general one (decode_ops, then apply): both must end in
+// the same state, or refuse it with the same error and hold nothing.
+template <class Store>
+void fast_path_matches_general(std::span<const std::uint8_t> bytes) {
+  using Engine = weft::detail::seq::Engine<Store>;
+  Engine fast(weft::ReplicaId{9});
+  Engine general(weft::ReplicaId{9});
+  const auto a = fast.apply_encoded(bytes);
+  weft::result<weft::ApplyResult> b = weft::errc::invalid_value;
+  if (auto ops = Engine::decode_ops(bytes)) {
+    b = general.apply(std::move(ops->first), std::move(ops->second));
+  } else {
+    b = ops.error();
+  }
+  if (a.has_value() != b.has_value()) std::abort();
+  if (!a && (a.error() != b.error() || !fast.version().empty() || fast.size(0) != 0)) std::abort();
+  if (a && (a->applied != b->applied || a->pending != b->pending ||
+            !(fast.version() == general.version()) ||
+            fast.encode_since({}) != general.encode_since({}))) {
+    std::abort();
+  }
+  fast.check_invariants();
 }
 
 }  // namespace
@@ -57,6 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                        weft::fuzz::framed(weft::TypeTag::sequence, input)}) {
     apply_and_check(text, candidate);
     apply_and_check(list, candidate);
+    fast_path_matches_general<weft::detail::seq::TextStore>(candidate);
+    fast_path_matches_general<weft::detail::seq::ListStore<std::int64_t>>(candidate);
   }
   return 0;
 }
