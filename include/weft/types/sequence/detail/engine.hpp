@@ -120,7 +120,34 @@ class Engine {
   // for a position past the end or inside a character.
   using Elem = typename Arena::value_type;
   OpRange insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
-                 std::uint32_t n, std::uint32_t u16);
+                 std::uint32_t n, std::uint32_t u16) {
+    if (typing_ && pos == typing_end_.w[u] && n != 0 && pos <= tree_.total().w[u] &&
+        reps_[0].arena.size() + units <= kMaxArena) {
+      // Typing on right after the previous insert. While typing_ holds, nothing
+      // has changed since that insert (every other edit, apply() and gc() reset
+      // it), so its item still ends the local run and the arena, and is still
+      // followed by the run's right origin: extend both in place.
+      ReplicaLog& me = reps_[0];
+      const OpRange range{me.id, next_, n};
+      if (units == 1 && me.arena.size() < me.arena.capacity()) {
+        me.arena.push_back(*src);  // a keystroke
+      } else {
+        append_raw(me.arena, src, units);
+      }
+      tree_.extend(typing_pos_, n, units, u16);
+      me.runs.back().len += n;
+      next_ += n;
+      advance_local();
+      // One unit at a time: a Widths built from registers goes through the stack
+      // and its 16-byte reloads stall on store forwarding (see Tree::add).
+      typing_end_.w[0] += n;
+      typing_end_.w[1] += u16;
+      typing_end_.w[2] += units;
+      typing_end_.w[3] += n;
+      return range;
+    }
+    return insert_at(u, pos, src, units, n, u16);
+  }
   OpRange erase(unsigned u, std::uint64_t pos, std::uint64_t count);
 
   // Visits visible content in order: f(arena, offset, units).
@@ -208,6 +235,12 @@ class Engine {
   }
 
   // --- tree edits
+  static constexpr std::uint64_t kMaxArena = 0xFFFFFFF0u;  // units per replica arena
+  // insert() off the typing fast path.
+  OpRange insert_at(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
+                    std::uint32_t n, std::uint32_t u16);
+  // vv_ catches up with next_ (local edits); O(1) with the remembered entry.
+  void advance_local() { vv_local_ = vv_.advance_at(vv_local_, reps_[0].id, next_ - 1); }
   Tree::Found locate(unsigned u, std::uint64_t pos);
   [[nodiscard]] std::uint64_t elems_at(const Item& it, unsigned u, std::uint64_t unit_off) const {
     if ((it.flags & kNoContent) != 0) return unit_off;
@@ -287,6 +320,7 @@ class Engine {
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
   std::uint64_t next_ = 1;  // next local counter
+  std::size_t vv_local_ = 0;  // the local replica's index in vv_ (a hint)
   std::uint32_t cursor_leaf_ = kNone;
   Widths cursor_start_;
   Pos hot_{kNone, 0};  // last slot locate_dot found (a hint, checked on use)
@@ -367,28 +401,15 @@ typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
 }
 
 template <class Store>
-OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
-                              std::uint32_t n, std::uint32_t u16) {
+OpRange Engine<Store>::insert_at(unsigned u, std::uint64_t pos, const Elem* src,
+                                 std::uint32_t units, std::uint32_t n, std::uint32_t u16) {
   const Widths& total = tree_.total();
   if (pos > total.w[u]) throw std::out_of_range("weft: insert position past the end");
   const OpRange range{reps_[0].id, next_, n};
   if (n == 0) return range;
   ReplicaLog& me = reps_[0];
-  if (me.arena.size() + units > 0xFFFFFFF0u) throw std::length_error("weft: content too large");
+  if (me.arena.size() + units > kMaxArena) throw std::length_error("weft: content too large");
   const Widths added{{n, u16, units, n}};
-  if (typing_ && pos == typing_end_.w[u]) {
-    // Typing on right after the previous insert. While typing_ holds, nothing has
-    // changed since that insert (every other edit, apply() and gc() reset it), so
-    // its item still ends the local run and the arena, and is still followed by
-    // the run's right origin: extend both in place.
-    append_raw(me.arena, src, units);
-    tree_.extend(typing_pos_, n, units, u16);
-    me.runs.back().len += n;
-    next_ += n;
-    vv_.advance(me.id, next_ - 1);
-    typing_end_ += added;
-    return range;
-  }
   typing_ = false;
   Widths at_point = total;  // visible widths before the insertion point
   Origin right;
@@ -422,7 +443,7 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
       tree_.extend(lp, n, units, u16);
       me.runs.back().len += n;
       next_ += n;
-      vv_.advance(me.id, next_ - 1);
+      advance_local();
       if (lp.leaf != cursor_leaf_) set_cursor(lp.leaf);
       typing_ = true;
       erasing_ = false;
@@ -439,7 +460,7 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
   const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
   me.runs.back().hint = at.leaf;
   next_ += n;
-  vv_.advance(me.id, next_ - 1);
+  advance_local();
   if (at.leaf != cursor_leaf_) set_cursor(at.leaf);
   typing_ = true;
   erasing_ = false;
@@ -455,13 +476,14 @@ OpRange Engine<Store>::erase(unsigned u, std::uint64_t pos, std::uint64_t count)
   if (pos > total.w[u] || count > total.w[u] - pos) {
     throw std::out_of_range("weft: erase range past the end");
   }
-  const std::uint64_t first = to_elements(u, pos);
-  const std::uint64_t last = to_elements(u, pos + count);
+  // (Code points are elements: no lookup.)
+  const std::uint64_t first = u == 0 ? pos : to_elements(u, pos);
+  const std::uint64_t last = u == 0 ? pos + count : to_elements(u, pos + count);
   const bool hot = typing_ && erasing_;
   typing_ = false;
   const OpRange range{reps_[0].id, next_, last - first};
   delete_visible(first, last - first, hot);
-  if (range.count > 0) vv_.advance(reps_[0].id, next_ - 1);
+  if (range.count > 0) advance_local();
   return range;
 }
 
