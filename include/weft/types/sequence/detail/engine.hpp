@@ -21,6 +21,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -242,6 +243,25 @@ class Engine {
   // vv_ catches up with next_ (local edits); O(1) with the remembered entry.
   void advance_local() { vv_local_ = vv_.advance_at(vv_local_, reps_[0].id, next_ - 1); }
   Tree::Found locate(unsigned u, std::uint64_t pos);
+  // locate(0, pos) for callers that need only the item and the visible elements
+  // before it: in the cursor leaf, a scan that adds one unit instead of four.
+  std::pair<Pos, std::uint64_t> locate_elem(std::uint64_t pos) {
+    if (cursor_leaf_ != kNone) {
+      const Leaf& l = tree_.leaf(cursor_leaf_);
+      std::uint64_t before = cursor_start_.w[0];
+      if (pos >= before && pos - before < l.w.w[0]) {
+        std::uint32_t i = 0;
+        for (; i + 1 < l.n; ++i) {
+          const std::uint64_t v = l.items[i].deleted() ? 0 : l.items[i].len;
+          if (pos - before < v) break;
+          before += v;
+        }
+        return {Pos{cursor_leaf_, i}, before};
+      }
+    }
+    const auto f = locate(0, pos);
+    return {f.pos, f.before.w[0]};
+  }
   [[nodiscard]] std::uint64_t elems_at(const Item& it, unsigned u, std::uint64_t unit_off) const {
     if ((it.flags & kNoContent) != 0) return unit_off;
     return Store::elems_at(reps_[it.replica].arena, it.offset, it.len, it.units, u, unit_off);
@@ -496,9 +516,7 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot)
       p = erase_pos_;  // at the erase cursor: no leaf scan
       start = erase_start_;
     } else {
-      const auto f = locate(0, pos);
-      p = f.pos;
-      start = f.before.w[0];
+      std::tie(p, start) = locate_elem(pos);
     }
     hot = false;
     const auto off = static_cast<std::uint32_t>(pos - start);
@@ -563,7 +581,11 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot)
       [[maybe_unused]] const bool ok = tree_.prev(right, p);
     }
     const Item& it = tree_.at(p);
-    log_delete(0, DelRun{next_, it.counter, take, it.replica, 1});
+    if (take == 1) {
+      log_delete_one(it.counter, it.replica);
+    } else {
+      log_delete(0, DelRun{next_, it.counter, take, it.replica, 1});
+    }
     next_ += take;
     n -= take;
     mark_deleted(p);
