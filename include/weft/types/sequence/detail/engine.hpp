@@ -123,11 +123,13 @@ class Engine {
   OpRange insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
                  std::uint32_t n, std::uint32_t u16) {
     if (typing_ && pos == typing_end_.w[u] && n != 0 && pos <= tree_.total().w[u] &&
-        reps_[0].arena.size() + units <= kMaxArena) {
+        typing_pos_.leaf == cursor_leaf_ && reps_[0].arena.size() + units <= kMaxArena) {
       // Typing on right after the previous insert. While typing_ holds, nothing
       // has changed since that insert (every other edit, apply() and gc() reset
       // it), so its item still ends the local run and the arena, and is still
-      // followed by the run's right origin: extend both in place.
+      // followed by the run's right origin: extend both in place. (Its leaf is
+      // the cursor leaf unless a failed erase moved the cursor: then the slow
+      // path, so that locate's cached leaf start stays right.)
       ReplicaLog& me = reps_[0];
       const OpRange range{me.id, next_, n};
       if (units == 1 && me.arena.size() < me.arena.capacity()) {
@@ -512,7 +514,11 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot)
   while (n > 0) {
     Pos p;
     std::uint64_t start;  // visible elements before item p
-    if (hot && pos >= erase_start_ && pos - erase_start_ < tree_.at(erase_pos_).len) {
+    // The edit below changes the widths of its leaf, which must be the cursor
+    // leaf (locate's cached start of a later leaf would go stale); to_elements
+    // may have moved the cursor since the erase cursor was set.
+    if (hot && erase_pos_.leaf == cursor_leaf_ && pos >= erase_start_ &&
+        pos - erase_start_ < tree_.at(erase_pos_).len) {
       p = erase_pos_;  // at the erase cursor: no leaf scan
       start = erase_start_;
     } else {
