@@ -13,6 +13,10 @@ template class detail::seq::Engine<detail::seq::TextStore>;
 Text::Text(ReplicaId replica) : engine_(replica) {}
 
 OpRange Text::insert(std::size_t pos, std::string_view utf8, PositionUnit unit) {
+  // One ASCII character (a keystroke): valid, one code point, one UTF-16 unit.
+  if (utf8.size() == 1 && static_cast<unsigned char>(utf8[0]) < 0x80) {
+    return engine_.insert(static_cast<unsigned>(unit), pos, utf8.data(), 1, 1, 1);
+  }
   if (!is_valid_utf8(utf8)) throw std::invalid_argument("weft::Text::insert: invalid UTF-8");
   if (utf8.size() > 0x7FFFFFFFu) throw std::length_error("weft::Text::insert: text too long");
   std::uint32_t n = 0;

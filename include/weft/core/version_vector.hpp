@@ -49,6 +49,18 @@ class VersionVector {
     }
   }
   void advance(const Dot& dot) { advance(dot.replica, dot.counter); }
+  // advance() for a caller that raises one replica's entry again and again (a
+  // replica counting its own edits): `hint` is the index this returned last time
+  // (any value at first). O(1) while the hint holds, else as advance(). Returns
+  // the hint for the next call (the entry's index; checked on use, so a stale
+  // or made-up hint only costs the lookup).
+  std::size_t advance_at(std::size_t hint, ReplicaId replica, std::uint64_t counter) {
+    if (hint < entries_.size() && entries_[hint].replica == replica) {
+      entries_[hint].counter = std::max(entries_[hint].counter, counter);
+      return hint;
+    }
+    return advance_index(replica, counter);
+  }
 
   // Pointwise maximum.
   void join(const VersionVector& other) {
@@ -120,6 +132,12 @@ class VersionVector {
   Iter find(ReplicaId replica) noexcept {
     return std::lower_bound(entries_.begin(), entries_.end(), replica,
                             [](const Entry& e, ReplicaId r) { return e.replica < r; });
+  }
+
+  // advance_at() without a hint; out of line so that advance_at() inlines.
+  [[gnu::noinline]] std::size_t advance_index(ReplicaId replica, std::uint64_t counter) {
+    advance(replica, counter);
+    return static_cast<std::size_t>(find(replica) - entries_.begin());
   }
 
   std::vector<Entry> entries_;  // sorted by replica, counters > 0

@@ -28,6 +28,28 @@ TEST_CASE("VersionVector get, contains and advance", "[core][version_vector]") {
   CHECK(v.total() == 8);
 }
 
+TEST_CASE("VersionVector advance_at follows its entry with any hint", "[core][version_vector]") {
+  VersionVector v;
+  std::size_t hint = 12345;  // made up: only costs a lookup
+  hint = v.advance_at(hint, ReplicaId{5}, 0);
+  CHECK(v.empty());  // zero entries are not stored
+  hint = v.advance_at(hint, ReplicaId{5}, 1);
+  CHECK(v.get(ReplicaId{5}) == 1);
+  hint = v.advance_at(hint, ReplicaId{5}, 2);
+  CHECK(v.get(ReplicaId{5}) == 2);
+  // Entries inserted before it move the entry: the stale hint now names
+  // replica 3, which must not be touched.
+  v.advance(ReplicaId{3}, 7);
+  v.advance(ReplicaId{1}, 4);
+  hint = v.advance_at(hint, ReplicaId{5}, 9);
+  CHECK(v == vv({{1, 4}, {3, 7}, {5, 9}}));
+  hint = v.advance_at(hint, ReplicaId{5}, 6);  // never lowers
+  CHECK(v.get(ReplicaId{5}) == 9);
+  v.advance(ReplicaId{8}, 1);  // after it: the hint still holds
+  static_cast<void>(v.advance_at(hint, ReplicaId{5}, 10));
+  CHECK(v == vv({{1, 4}, {3, 7}, {5, 10}, {8, 1}}));
+}
+
 TEST_CASE("VersionVector partial order", "[core][version_vector]") {
   auto a = vv({{1, 3}, {2, 5}});
   auto b = vv({{1, 3}, {2, 6}});

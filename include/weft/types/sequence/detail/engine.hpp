@@ -21,6 +21,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -129,7 +130,36 @@ class Engine {
   // for a position past the end or inside a character.
   using Elem = typename Arena::value_type;
   OpRange insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
-                 std::uint32_t n, std::uint32_t u16);
+                 std::uint32_t n, std::uint32_t u16) {
+    if (typing_ && pos == typing_end_.w[u] && n != 0 && pos <= tree_.total().w[u] &&
+        typing_pos_.leaf == cursor_leaf_ && reps_[0].arena.size() + units <= kMaxArena) {
+      // Typing on right after the previous insert. While typing_ holds, nothing
+      // has changed since that insert (every other edit, apply() and gc() reset
+      // it), so its item still ends the local run and the arena, and is still
+      // followed by the run's right origin: extend both in place. (Its leaf is
+      // the cursor leaf unless a failed erase moved the cursor: then the slow
+      // path, so that locate's cached leaf start stays right.)
+      ReplicaLog& me = reps_[0];
+      const OpRange range{me.id, next_, n};
+      if (units == 1 && me.arena.size() < me.arena.capacity()) {
+        me.arena.push_back(*src);  // a keystroke
+      } else {
+        append_raw(me.arena, src, units);
+      }
+      tree_.extend(typing_pos_, n, units, u16);
+      me.runs.back().len += n;
+      next_ += n;
+      advance_local();
+      // One unit at a time: a Widths built from registers goes through the stack
+      // and its 16-byte reloads stall on store forwarding (see Tree::add).
+      typing_end_.w[0] += n;
+      typing_end_.w[1] += u16;
+      typing_end_.w[2] += units;
+      typing_end_.w[3] += n;
+      return range;
+    }
+    return insert_at(u, pos, src, units, n, u16);
+  }
   OpRange erase(unsigned u, std::uint64_t pos, std::uint64_t count);
 
   // Visits visible content in order: f(arena, offset, units).
@@ -223,7 +253,32 @@ class Engine {
   }
 
   // --- tree edits
+  static constexpr std::uint64_t kMaxArena = 0xFFFFFFF0u;  // units per replica arena
+  // insert() off the typing fast path.
+  OpRange insert_at(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
+                    std::uint32_t n, std::uint32_t u16);
+  // vv_ catches up with next_ (local edits); O(1) with the remembered entry.
+  void advance_local() { vv_local_ = vv_.advance_at(vv_local_, reps_[0].id, next_ - 1); }
   Tree::Found locate(unsigned u, std::uint64_t pos);
+  // locate(0, pos) for callers that need only the item and the visible elements
+  // before it: in the cursor leaf, a scan that adds one unit instead of four.
+  std::pair<Pos, std::uint64_t> locate_elem(std::uint64_t pos) {
+    if (cursor_leaf_ != kNone) {
+      const Leaf& l = tree_.leaf(cursor_leaf_);
+      std::uint64_t before = cursor_start_.w[0];
+      if (pos >= before && pos - before < l.w.w[0]) {
+        std::uint32_t i = 0;
+        for (; i + 1 < l.n; ++i) {
+          const std::uint64_t v = l.items[i].deleted() ? 0 : l.items[i].len;
+          if (pos - before < v) break;
+          before += v;
+        }
+        return {Pos{cursor_leaf_, i}, before};
+      }
+    }
+    const auto f = locate(0, pos);
+    return {f.pos, f.before.w[0]};
+  }
   [[nodiscard]] std::uint64_t elems_at(const Item& it, unsigned u, std::uint64_t unit_off) const {
     if ((it.flags & kNoContent) != 0) return unit_off;
     return Store::elems_at(reps_[it.replica].arena, it.offset, it.len, it.units, u, unit_off);
@@ -245,9 +300,30 @@ class Engine {
            (a.flags & kStateFlags) == (b.flags & kStateFlags) &&
            ((a.flags & kNoContent) != 0 || a.offset + a.units == b.offset);
   }
-  // Deletes n visible elements starting at visible element pos (elements).
-  void delete_visible(std::uint64_t pos, std::uint64_t n);
+  // Deletes n visible elements starting at visible element pos (elements); `hot`:
+  // the erase cursor is valid.
+  void delete_visible(std::uint64_t pos, std::uint64_t n, bool hot);
   void log_delete(std::uint32_t r, DelRun d);
+  // log_delete(0, DelRun{next_, target, 1, replica, 1}), the common cases inline.
+  void log_delete_one(std::uint64_t target, std::uint32_t replica) {
+    auto& dels = reps_[0].dels;
+    if (!dels.empty()) {
+      DelRun& b = dels.back();
+      if (b.counter + b.len == next_ && b.target_replica == replica) {
+        if ((b.dir == 1 || b.len == 1) && b.target + b.len == target) {
+          b.dir = 1;
+          ++b.len;
+          return;
+        }
+        if ((b.dir == -1 || b.len == 1) && b.target >= b.len && target == b.target - b.len) {
+          b.dir = -1;
+          ++b.len;
+          return;
+        }
+      }
+    }
+    log_delete(0, DelRun{next_, target, 1, replica, 1});
+  }
   // Grows by 1.25x rather than the library's 2x: these logs and arenas are most
   // of a replica's memory, and appends stay amortised O(1).
   template <class V>
@@ -258,7 +334,11 @@ class Engine {
   }
   static void append_raw(Arena& a, const Elem* src, std::uint32_t units) {
     reserve_for(a, units);
-    a.insert(a.end(), src, src + units);
+    if (units == 1) {
+      a.push_back(*src);  // a keystroke: no range insert
+    } else {
+      a.insert(a.end(), src, src + units);
+    }
   }
   void set_cursor(std::uint32_t leaf) {
     cursor_leaf_ = leaf;
@@ -286,18 +366,28 @@ class Engine {
   std::vector<ReplicaLog> reps_;                            // [0] is the local replica
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
-  std::uint64_t next_ = 1;  // next local counter
+  std::uint64_t next_ = 1;    // next local counter
+  std::size_t vv_local_ = 0;  // the local replica's index in vv_ (a hint)
   std::uint32_t last_interned_ = 0;
   std::uint32_t cursor_leaf_ = kNone;
   Widths cursor_start_;
-  // Typing cursor: the local item the last insert ended in, and the visible
-  // widths at its end. Valid only until any other edit (reset by each of them).
   // The slot locate_dot tries first (a hint, checked on use): the last one it
   // found, or the last item a remote insert placed.
   Pos hot_{kNone, 0};
+  // typing_: the last edit was local and left a cursor; any other edit, apply()
+  // and gc() reset it. Typing cursor (!erasing_): the local item the last insert
+  // ended in, and the visible widths at its end (all ones after a delete, so that
+  // no insert position matches).
   bool typing_ = false;
   Pos typing_pos_;
   Widths typing_end_;
+  // Erase cursor: when typing_ and erasing_ hold, the last edit was a delete that
+  // moved one element of visible item erase_pos_ into a neighbouring tombstone;
+  // erase_start_ is the number of visible elements before that item. A backspace
+  // or forward delete next to it finds its item without a leaf scan.
+  bool erasing_ = false;
+  Pos erase_pos_;
+  std::uint64_t erase_start_ = 0;
   std::vector<WireOp> pending_;
   Batch pending_content_;
   std::uint64_t pending_dots_ = 0;
@@ -361,39 +451,15 @@ typename Engine<Store>::Pos Engine<Store>::split(Pos p, std::uint32_t k) {
 }
 
 template <class Store>
-OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, std::uint32_t units,
-                              std::uint32_t n, std::uint32_t u16) {
+OpRange Engine<Store>::insert_at(unsigned u, std::uint64_t pos, const Elem* src,
+                                 std::uint32_t units, std::uint32_t n, std::uint32_t u16) {
   const Widths& total = tree_.total();
   if (pos > total.w[u]) throw std::out_of_range("weft: insert position past the end");
   const OpRange range{reps_[0].id, next_, n};
   if (n == 0) return range;
   ReplicaLog& me = reps_[0];
-  if (me.arena.size() + units > 0xFFFFFFF0u) throw std::length_error("weft: content too large");
+  if (me.arena.size() + units > kMaxArena) throw std::length_error("weft: content too large");
   const Widths added{{n, u16, units, n}};
-  if (typing_ && pos == typing_end_.w[u]) {
-    // Typing on right after the previous insert: extend its item in place when the
-    // insertion point is directly after it (no tombstone in between).
-    const Item& l = tree_.at(typing_pos_);
-    const Pos np = tree_.next(typing_pos_);
-    Origin r;
-    bool ok = true;
-    if (!tree_.is_end(np)) {
-      const Item& ri = tree_.at(np);
-      ok = !ri.deleted();
-      r = {ri.counter, ri.replica};
-    }
-    if (ok && l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
-        l.offset + l.units == me.arena.size() && !me.runs.empty() &&
-        me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == r) {
-      append_raw(me.arena, src, units);
-      tree_.extend(typing_pos_, n, units, u16);
-      me.runs.back().len += n;
-      next_ += n;
-      vv_.advance(me.id, next_ - 1);
-      typing_end_ += added;
-      return range;
-    }
-  }
   typing_ = false;
   Widths at_point = total;  // visible widths before the insertion point
   Origin right;
@@ -427,9 +493,10 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
       tree_.extend(lp, n, units, u16);
       me.runs.back().len += n;
       next_ += n;
-      vv_.advance(me.id, next_ - 1);
+      advance_local();
       if (lp.leaf != cursor_leaf_) set_cursor(lp.leaf);
       typing_ = true;
+      erasing_ = false;
       typing_pos_ = lp;
       typing_end_ = at_point;
       typing_end_ += added;
@@ -443,9 +510,10 @@ OpRange Engine<Store>::insert(unsigned u, std::uint64_t pos, const Elem* src, st
   const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
   me.runs.back().hint = at.leaf;
   next_ += n;
-  vv_.advance(me.id, next_ - 1);
+  advance_local();
   if (at.leaf != cursor_leaf_) set_cursor(at.leaf);
   typing_ = true;
+  erasing_ = false;
   typing_pos_ = at;
   typing_end_ = at_point;
   typing_end_ += added;
@@ -458,51 +526,83 @@ OpRange Engine<Store>::erase(unsigned u, std::uint64_t pos, std::uint64_t count)
   if (pos > total.w[u] || count > total.w[u] - pos) {
     throw std::out_of_range("weft: erase range past the end");
   }
-  const std::uint64_t first = to_elements(u, pos);
-  const std::uint64_t last = to_elements(u, pos + count);
+  // (Code points are elements: no lookup.)
+  const std::uint64_t first = u == 0 ? pos : to_elements(u, pos);
+  const std::uint64_t last = u == 0 ? pos + count : to_elements(u, pos + count);
+  const bool hot = typing_ && erasing_;
   typing_ = false;
   const OpRange range{reps_[0].id, next_, last - first};
-  delete_visible(first, last - first);
-  if (range.count > 0) vv_.advance(reps_[0].id, next_ - 1);
+  delete_visible(first, last - first, hot);
+  if (range.count > 0) advance_local();
   return range;
 }
 
 template <class Store>
-void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n) {
+void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot) {
   while (n > 0) {
-    const auto f = locate(0, pos);
-    Pos p = f.pos;
-    const auto off = static_cast<std::uint32_t>(pos - f.before.w[0]);
-    // Backspacing: the last element of an item moves into the tombstone after it.
+    Pos p;
+    std::uint64_t start;  // visible elements before item p
+    // The edit below changes the widths of its leaf, which must be the cursor
+    // leaf (locate's cached start of a later leaf would go stale); to_elements
+    // may have moved the cursor since the erase cursor was set.
+    if (hot && erase_pos_.leaf == cursor_leaf_ && pos >= erase_start_ &&
+        pos - erase_start_ < tree_.at(erase_pos_).len) {
+      p = erase_pos_;  // at the erase cursor: no leaf scan
+      start = erase_start_;
+    } else {
+      std::tie(p, start) = locate_elem(pos);
+    }
+    hot = false;
+    const auto off = static_cast<std::uint32_t>(pos - start);
     {
       Leaf& l = tree_.leaf(p.leaf);
-      const Item x = l.items[p.idx];
-      if (off + 1 == x.len && x.len > 1 && p.idx + 1 < l.n) {
-        const Item y = l.items[p.idx + 1];
-        if (y.replica == x.replica && y.counter == x.counter + x.len &&
-            (y.flags & kStateFlags) == kDeleted && (y.flags & kHead) == 0 &&
-            x.offset + x.units == y.offset) {
-          std::uint32_t pu = x.len - 1;
-          std::uint32_t p16 = x.len - 1;
-          if (x.units != x.len)
-            Store::measure(reps_[x.replica].arena, x.offset, x.len - 1, pu, p16);
-          // In place: x loses one visible element that y gains as a tombstone.
-          Item& nx = l.items[p.idx];
-          Item& ny = l.items[p.idx + 1];
-          const std::uint32_t du = x.units - pu;
-          const std::uint32_t d16 = x.u16 - p16;
-          nx.len -= 1;
-          nx.units = pu;
-          nx.u16 = p16;
-          ny.counter -= 1;
-          ny.len += 1;
-          ny.offset -= du;
-          ny.units += du;
-          ny.u16 += d16;
-          tree_.propagate(p.leaf, Widths{} - Widths{{1, d16, du, 0}});
-          log_delete(0, DelRun{next_, x.counter + x.len - 1, 1, x.replica, 1});
+      Item& x = l.items[p.idx];
+      // Backspacing: the last element of an item moves into the tombstone after
+      // it. Deleting forward: the first one moves into the tombstone before it.
+      // The item stays visible and in place, so it becomes the erase cursor.
+      const bool back = off + 1 == x.len && p.idx + 1 < l.n;
+      const bool fwd = off == 0 && p.idx > 0;
+      if (x.len > 1 && (back || fwd)) {
+        Item& y = l.items[back ? p.idx + 1 : p.idx - 1];
+        const bool joins = back ? y.counter == x.counter + x.len && (y.flags & kHead) == 0 &&
+                                      x.offset + x.units == y.offset
+                                : x.counter == y.counter + y.len && (x.flags & kHead) == 0 &&
+                                      y.offset + y.units == x.offset;
+        if (joins && y.replica == x.replica && (y.flags & kStateFlags) == kDeleted) {
+          std::uint32_t du = 1;  // units and UTF-16 units of the moved element
+          std::uint32_t d16 = 1;
+          if (x.units != x.len) {
+            std::uint32_t pu = 0;
+            std::uint32_t p16 = 0;
+            if (back) {
+              Store::measure(reps_[x.replica].arena, x.offset, x.len - 1, pu, p16);
+              du = x.units - pu;
+              d16 = x.u16 - p16;
+            } else {
+              Store::measure(reps_[x.replica].arena, x.offset, 1, du, d16);
+            }
+          }
+          const std::uint64_t target = back ? x.counter + x.len - 1 : x.counter;
+          if (back) {
+            y.counter -= 1;
+            y.offset -= du;
+          } else {
+            x.counter += 1;
+            x.offset += du;
+          }
+          x.len -= 1;
+          x.units -= du;
+          x.u16 -= d16;
+          y.len += 1;
+          y.units += du;
+          y.u16 += d16;
+          tree_.add(p.leaf, -std::uint64_t{1}, -std::uint64_t{d16}, -std::uint64_t{du}, 0);
+          log_delete_one(target, x.replica);
           ++next_;
           --n;
+          hot = true;
+          erase_pos_ = p;
+          erase_start_ = start;
           continue;
         }
       }
@@ -515,10 +615,20 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n) {
       [[maybe_unused]] const bool ok = tree_.prev(right, p);
     }
     const Item& it = tree_.at(p);
-    log_delete(0, DelRun{next_, it.counter, take, it.replica, 1});
+    if (take == 1) {
+      log_delete_one(it.counter, it.replica);
+    } else {
+      log_delete(0, DelRun{next_, it.counter, take, it.replica, 1});
+    }
     next_ += take;
     n -= take;
     mark_deleted(p);
+  }
+  if (hot) {
+    // The last element went by an in-place move: keep the erase cursor.
+    typing_ = true;
+    erasing_ = true;
+    typing_end_.w.fill(~std::uint64_t{0});  // no insert position matches
   }
 }
 

@@ -159,6 +159,20 @@ class Tree {
 
   // The item holding visible unit `pos` of unit `u` (requires pos < total().w[u]).
   [[nodiscard]] Found find(unsigned u, std::uint64_t pos) const noexcept {
+    // Dispatched to a constant unit, so that the running widths stay in
+    // registers instead of being indexed through the stack.
+    switch (u) {
+      case 0:
+        return find_unit<0>(pos);
+      case 1:
+        return find_unit<1>(pos);
+      default:
+        return find_unit<2>(pos);
+    }
+  }
+  template <unsigned U>
+  [[nodiscard]] Found find_unit(std::uint64_t pos) const noexcept {
+    constexpr unsigned u = U;
     // The lazy leaf's ancestors, root last, with the slot leading down to it.
     std::array<std::uint32_t, kMaxDepth> up_node{};
     std::array<std::uint32_t, kMaxDepth> up_slot{};
@@ -189,11 +203,24 @@ class Tree {
       node = in.child[i];
       is_leaf = in.leaf_children;
     }
-    return find_in_leaf(node, before, u, pos);
+    return find_in_leaf_unit<U>(node, before, pos);
   }
   // Scans one leaf whose start widths are `before`.
   [[nodiscard]] Found find_in_leaf(std::uint32_t id, Widths before, unsigned u,
                                    std::uint64_t pos) const noexcept {
+    switch (u) {
+      case 0:
+        return find_in_leaf_unit<0>(id, before, pos);
+      case 1:
+        return find_in_leaf_unit<1>(id, before, pos);
+      default:
+        return find_in_leaf_unit<2>(id, before, pos);
+    }
+  }
+  template <unsigned U>
+  [[nodiscard]] Found find_in_leaf_unit(std::uint32_t id, Widths before,
+                                        std::uint64_t pos) const noexcept {
+    constexpr unsigned u = U;
     const Leaf& l = *leaves_[id];
     const Widths start = before;
     std::uint32_t i = 0;
