@@ -1,21 +1,12 @@
 #include "weft/encoding/utf8.hpp"
 
-#include <cstdint>
-#include <cstring>
-
 namespace weft {
 
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
-    // Eight ASCII bytes at a time: most text is ASCII.
-    while (end - p >= 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ull) != 0) break;
-      p += 8;
-    }
+    p += ascii_words(p, static_cast<std::size_t>(end - p));
     if (p == end) break;
     const unsigned char c = *p;
     if (c < 0x80) {

@@ -3,13 +3,13 @@
 // measured and encoded. TextStore keeps UTF-8 bytes (one element = one code
 // point); ListStore<T> keeps values (one element = one value).
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "weft/encoding/codec.hpp"
 #include "weft/encoding/reader.hpp"
+#include "weft/encoding/utf8.hpp"
 #include "weft/encoding/writer.hpp"
 
 namespace weft::detail::seq {
@@ -32,17 +32,13 @@ struct TextStore {
     std::uint32_t b = 0;
     std::uint32_t w = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-      // Eight ASCII characters at a time. In bounds: the next n - i >= 8 code
-      // points take at least 8 bytes. (encode_since of a long run trimmed at
-      // `since` measures the run's whole prefix.)
-      while (n - i >= 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, p + b, 8);
-        if ((word & 0x8080808080808080ull) != 0) break;
-        b += 8;
-        w += 8;
-        i += 8;
-      }
+      // ASCII eight at a time. In bounds: the next n - i code points take at
+      // least n - i bytes. (encode_since of a long run trimmed at `since`
+      // measures the run's whole prefix.)
+      const auto ascii = static_cast<std::uint32_t>(ascii_words(p + b, n - i));
+      b += ascii;
+      w += ascii;
+      i += ascii;
       if (i == n) break;
       const unsigned char c = p[b];
       const std::uint32_t l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;

@@ -3,8 +3,8 @@
 // time (internal; not API). decode_ops() collects the ops; a replica that has seen nothing
 // integrates them as they come (Engine::apply_encoded) and never holds them all.
 // Every check of the format happens here; the reader trusts nothing it reads.
+#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -48,14 +48,9 @@ inline std::size_t skip_code_points(std::string_view text, std::size_t at, std::
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t end = text.size();
   while (n > 0) {
-    // Eight ASCII characters at a time, within the text.
-    while (n >= 8 && end - at >= 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p + at, 8);
-      if ((word & 0x8080808080808080ull) != 0) break;
-      at += 8;
-      n -= 8;
-    }
+    const std::size_t ascii = ascii_words(p + at, std::min<std::uint64_t>(n, end - at));
+    at += ascii;
+    n -= ascii;
     if (n == 0) break;
     if (at >= end) return end + 1;
     const unsigned char c = p[at];
