@@ -63,9 +63,11 @@ Outcome apply_new(std::span<const std::uint8_t> bytes, bool fresh) {
 
 const char* const kPieces[] = {"a", "xyz", "\xC3\xA9", "\xF0\x9F\x98\x80", "hello "};
 
-// Three replicas editing concurrently; ids chosen so that lower ids often
-// build on higher ones (a whole-history update then lists ops out of causal order).
-std::vector<Text> random_history(std::uint64_t seed) {
+// Three replicas editing. With `merge`, concurrently: ids chosen so that lower
+// ids often build on higher ones (a whole-history update then lists ops out of
+// causal order, and takes the general path). Without, each alone: its history
+// is one replica's ops, which the fast path takes.
+std::vector<Text> random_history(std::uint64_t seed, bool merge) {
   std::mt19937_64 rng(seed);
   std::vector<Text> reps;
   for (std::uint64_t id : {30u, 20u, 10u}) reps.emplace_back(ReplicaId{id});
@@ -78,7 +80,7 @@ std::vector<Text> random_history(std::uint64_t seed) {
     } else if (action < 4 && n > 0) {
       const std::size_t pos = rng() % n;
       t.erase(pos, 1 + rng() % std::min<std::size_t>(n - pos, 3));
-    } else {
+    } else if (merge) {
       REQUIRE(t.apply(reps[rng() % reps.size()].encode()));
     }
   }
@@ -96,27 +98,29 @@ void recrc(Bytes& bytes) {
 
 TEST_CASE("fresh apply: whole histories and partial updates match the general path") {
   for (const auto seed : weft::test::seeds(60)) {
-    INFO("seed " << seed);
-    auto reps = random_history(seed);
-    for (Text& t : reps) {
-      // The whole history, and a delta whose first ops' dependencies are
-      // missing (it must wait, in both paths).
-      const weft::VersionVector half = [&] {
-        weft::VersionVector v;
-        for (const auto& e : t.version().entries()) {
-          if (e.counter / 2 > 0) v.advance(e.replica, e.counter / 2);
+    for (const bool merge : {false, true}) {
+      INFO("seed " << seed << (merge ? ", replicas merging" : ", single authors"));
+      auto reps = random_history(seed, merge);
+      for (Text& t : reps) {
+        // The whole history, and a delta whose first ops' dependencies are
+        // missing (it must wait, in both paths).
+        const weft::VersionVector half = [&] {
+          weft::VersionVector v;
+          for (const auto& e : t.version().entries()) {
+            if (e.counter / 2 > 0) v.advance(e.replica, e.counter / 2);
+          }
+          return v;
+        }();
+        for (const Bytes& u : {t.encode(), t.encode_since(half)}) {
+          const Outcome fresh = apply_new(u, true);
+          const Outcome general = apply_new(u, false);
+          REQUIRE(fresh.ok);
+          CHECK(fresh == general);
         }
-        return v;
-      }();
-      for (const Bytes& u : {t.encode(), t.encode_since(half)}) {
-        const Outcome fresh = apply_new(u, true);
-        const Outcome general = apply_new(u, false);
-        REQUIRE(fresh.ok);
-        CHECK(fresh == general);
+        const Outcome whole = apply_new(t.encode(), true);
+        CHECK(whole.text == t.to_string());
+        CHECK(whole.pending == 0);
       }
-      const Outcome whole = apply_new(t.encode(), true);
-      CHECK(whole.text == t.to_string());
-      CHECK(whole.pending == 0);
     }
   }
 }
@@ -125,13 +129,14 @@ TEST_CASE("fresh apply: mutated updates get the general path's verdict") {
   for (const auto seed : weft::test::seeds(20)) {
     INFO("seed " << seed);
     std::mt19937_64 rng(seed);
-    auto reps = random_history(seed);
+    auto merged = random_history(seed, true);
+    auto alone = random_history(seed, false);
     // A small update stays uncompressed, so mutations reach the op columns.
     Text tiny(ReplicaId{5});
     tiny.insert(0, "ab\xC3\xA9");
     tiny.erase(1, 1);
     tiny.insert(1, "z");
-    for (const Bytes& base : {reps[0].encode(), tiny.encode()}) {
+    for (const Bytes& base : {merged[0].encode(), alone[0].encode(), tiny.encode()}) {
       for (int m = 0; m < 80; ++m) {
         Bytes bytes = base;
         for (int e = 0, edits = 1 + static_cast<int>(rng() % 2); e < edits; ++e) {

@@ -188,7 +188,8 @@ class Engine {
   // included) before integrating any.
   result<ApplyResult> apply(std::vector<WireOp>&& ops, Batch&& content);
   // Decodes and applies an update (engine_fresh.hpp); the same result as
-  // decode_ops and apply, faster for a replica that has seen nothing.
+  // decode_ops and apply, faster for one replica's ops applied to a replica
+  // that has seen nothing (decoding a single author's document).
   result<ApplyResult> apply_encoded(std::span<const std::uint8_t> update);
   void gc();
   void check_invariants() const;
@@ -198,6 +199,8 @@ class Engine {
   [[nodiscard]] Bytes encode_since(const VersionVector& since) const;
   static result<std::pair<std::vector<WireOp>, Batch>> decode_ops(
       std::span<const std::uint8_t> bytes);
+  // The rest of an opened update's ops, and its content.
+  static result<std::pair<std::vector<WireOp>, Batch>> read_all(UpdateReader<Store>& reader);
 
  private:
   struct ReplicaLog {
@@ -357,9 +360,15 @@ class Engine {
   // is at op.content_off (+ what trim skips) in `content`.
   template <class Content>
   bool integrate_op(const WireOp& op, std::uint64_t trim, const Content& content);
-  // apply_encoded on a replica that has seen nothing (engine_fresh.hpp); false
-  // when the update must go the general way (the replica is then half-built).
-  bool apply_fresh(UpdateReader<Store>& reader, ApplyResult& res);
+  // apply_encoded of one replica's ops (`shape`) on a replica that has seen
+  // nothing (engine_fresh.hpp); false when the update must go the general way
+  // (the replica is then half-built).
+  bool apply_fresh(UpdateReader<Store>& reader,
+                   const typename UpdateReader<Store>::BlockShape& shape, ApplyResult& res);
+  // Where an insert goes among the concurrent items after its left origin
+  // (the FugueMax scan); `scan` is the item right after left_pos.
+  Pos order_among_siblings(Pos left_pos, Pos scan, const Origin& left, const Origin& right,
+                           ReplicaId me);
   void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
 
   Tree tree_;

@@ -21,13 +21,8 @@
 //     counter: per origin / target: own counter minus it (own replica), else absolute
 //     content: inserted content in op order (UTF-8 bytes, or Codec<T> values)
 // An op's counter is implicit: the block's first counter plus the lengths before it.
-#include <cstring>
-#include <string_view>
-#include <type_traits>
-
 #include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
-#include "weft/encoding/utf8.hpp"
 #include "weft/types/sequence/detail/engine.hpp"
 
 namespace weft::detail::seq {
@@ -190,14 +185,14 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
   w.u8(Store::kKind);
   const std::size_t plain = body.size() + varint_size(content.size()) + content.size();
   if (plain >= kCompressFrom) {
-    Writer packed;
-    packed.varint(kCompressionZstd);
-    write_zstd_section(packed, body.view(), kZstdFast);
-    write_zstd_section(packed, content.view(), kZstdText);
-    if (packed.size() < plain + 1) {
-      w.raw(packed.view());
-      return finish_frame(std::move(w));
-    }
+    const std::size_t start = w.size();
+    w.varint(kCompressionZstd);
+    write_zstd_section(w, body.view(), kZstdFast);
+    write_zstd_section(w, content.view(), kZstdText);
+    if (w.size() - start < plain + 1) return finish_frame(std::move(w));
+    // zstd did not shrink it: plain after all.
+    w = begin_frame(TypeTag::sequence_update);
+    w.u8(Store::kKind);
   }
   w.varint(kCompressionNone);
   w.raw(body.view());
@@ -210,16 +205,22 @@ result<std::pair<std::vector<WireOp>, typename Store::Batch>> Engine<Store>::dec
     std::span<const std::uint8_t> bytes) {
   auto reader = UpdateReader<Store>::open(bytes);
   if (!reader) return reader.error();
+  return read_all(*reader);
+}
+
+template <class Store>
+result<std::pair<std::vector<WireOp>, typename Store::Batch>> Engine<Store>::read_all(
+    UpdateReader<Store>& reader) {
   std::vector<WireOp> ops;
-  ops.reserve(static_cast<std::size_t>(reader->total_ops()));
+  ops.reserve(static_cast<std::size_t>(reader.total_ops()));
   WireOp op;
   while (true) {
-    auto r = reader->next(op);
+    auto r = reader.next(op);
     if (!r) return r.error();
     if (*r == Next::end) break;
     ops.push_back(op);
   }
-  return std::pair<std::vector<WireOp>, Batch>{std::move(ops), reader->take_content()};
+  return std::pair<std::vector<WireOp>, Batch>{std::move(ops), reader.take_content()};
 }
 
 }  // namespace weft::detail::seq

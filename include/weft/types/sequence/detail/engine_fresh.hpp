@@ -1,45 +1,54 @@
 #pragma once
-// Applying an encoded update, with the fast path for a replica that has seen
-// nothing (decoding a document, a first sync). Included by engine.hpp only.
+// Applying an encoded update, with the fast path for one replica's ops applied
+// to a replica that has seen nothing (decoding a single author's document, a
+// first sync from it). Included by engine.hpp only.
 //
 // The general path decodes every op, then validates and orders them all before
 // integrating any, so a refused update changes nothing. A replica that has
 // seen nothing can be restored by rebuilding it, so the fast path integrates
 // ops as the reader yields them, in the order given, and finds bad origins
 // while integrating. Anything it does not take to the end (malformed bytes, an
-// op that must wait for another, an origin that is no element) rebuilds the
-// replica and goes the general way, which gives the verdict: the same state or
-// error as if the fast path did not exist.
+// op that names an element not yet seen, an origin that is no element)
+// rebuilds the replica and goes the general way, which gives the verdict: the
+// same state or error as if the fast path did not exist.
+//
+// Only for one replica's ops: those are in causal order as written, so a
+// well-formed update never falls back. Several replicas' ops are written
+// replica by replica, not in causal order; they would mostly fall back part
+// way and be integrated twice, so they go the general way from the start.
 #include "weft/types/sequence/detail/engine.hpp"
 
 namespace weft::detail::seq {
 
 template <class Store>
 result<ApplyResult> Engine<Store>::apply_encoded(std::span<const std::uint8_t> update) {
+  auto reader = UpdateReader<Store>::open(update);
+  if (!reader) return reader.error();
   if (vv_.empty() && pending_.empty()) {
-    auto reader = UpdateReader<Store>::open(update);
-    if (!reader) return reader.error();
-    ApplyResult res;
-    if (apply_fresh(*reader, res)) return res;
-    *this = Engine(reps_[0].id);
+    if (const auto shape = reader->single_block(); shape) {
+      ApplyResult res;
+      if (apply_fresh(*reader, *shape, res)) return res;
+      *this = Engine(reps_[0].id);
+      reader = UpdateReader<Store>::open(update);  // from the start (it opened before)
+    }
   }
-  auto decoded = decode_ops(update);
+  auto decoded = read_all(*reader);
   if (!decoded) return decoded.error();
   return apply(std::move(decoded->first), std::move(decoded->second));
 }
 
 template <class Store>
-bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader, ApplyResult& res) {
+bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
+                                const typename UpdateReader<Store>::BlockShape& shape,
+                                ApplyResult& res) {
   // Bounds the general path checks before integrating: leave those cases to it.
   if (3 * reader.total_ops() >= (std::uint64_t{1} << 30)) return false;
-  // A lone replica's history is all this replica will hold: size its logs and
-  // arena exactly (growing them op by op copies each several times).
-  if (const auto one = reader.single_block(); one) {
-    ReplicaLog& rep = reps_[intern(one->replica)];
-    rep.runs.reserve(one->inserts);
-    rep.dels.reserve(one->deletes);
-    rep.arena.reserve(reader.content().size());
-  }
+  // This history is all the replica will hold: size its logs and arena exactly
+  // (growing them op by op copies each several times).
+  ReplicaLog& rep = reps_[intern(shape.replica)];
+  rep.runs.reserve(shape.inserts);
+  rep.dels.reserve(shape.deletes);
+  rep.arena.reserve(reader.content().size());
   cursor_leaf_ = kNone;
   typing_ = false;
   const auto seen = [&](const Dot& d) { return d.counter <= vv_.get(d.replica); };
@@ -57,7 +66,7 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader, ApplyResult& res) {
     } else if (!seen(op.left) || !seen(op.right)) {
       return false;
     }
-    if (op.kind == kInsert && (units += op.units) > 0xFFFFFFF0u) return false;
+    if (op.kind == kInsert && (units += op.units) > kMaxArena) return false;
     // Integration finds every origin and target; one that is no element fails it.
     if (!integrate_op(op, 0, reader.content())) return false;
     res.applied += op.len;

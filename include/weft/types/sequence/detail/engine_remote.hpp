@@ -62,31 +62,33 @@ bool Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
                               : right.counter != 0 && tree_.at(scan).counter == right.counter &&
                                     tree_.at(scan).replica == right.replica;
   };
-  if (right_next()) {
-    place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
-    return true;
-  }
-  // Make the right origin an item boundary too.
-  if (right.counter != 0) {
-    const auto [p, off] = locate_dot(right.replica, right.counter);
-    if (p.leaf == kNone) return false;
-    if (off > 0) {
-      split(p, off);
-      // The split may have moved the left origin's item to a new leaf.
-      if (left.counter != 0) {
-        left_pos = locate_dot(left.replica, left.counter).first;
-        scan = tree_.next(left_pos);
-      }
-      if (right_next()) {
-        place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
-        return true;
+  if (!right_next()) {
+    // Make the right origin an item boundary too.
+    if (right.counter != 0) {
+      const auto [p, off] = locate_dot(right.replica, right.counter);
+      if (p.leaf == kNone) return false;
+      if (off > 0) {
+        split(p, off);
+        // The split may have moved the left origin's item to a new leaf.
+        if (left.counter != 0) {
+          left_pos = locate_dot(left.replica, left.counter).first;
+          scan = tree_.next(left_pos);
+        }
       }
     }
+    if (!right_next()) scan = order_among_siblings(left_pos, scan, left, right, reps_[r].id);
   }
+  place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
+  return true;
+}
+
+template <class Store>
+typename Engine<Store>::Pos Engine<Store>::order_among_siblings(Pos left_pos, Pos scan,
+                                                                const Origin& left,
+                                                                const Origin& right, ReplicaId me) {
   const std::uint64_t left_key =
       left.counter == 0 ? 0 : tree_.abs_index(left_pos) + tree_.at(left_pos).len;
   const std::uint64_t right_key = right.counter == 0 ? ~std::uint64_t{0} : key_of(right);
-  const ReplicaId me = reps_[r].id;
   Pos dest = scan;
   bool scanning = false;
   std::uint64_t cur_key = left_key + 1;
@@ -113,8 +115,7 @@ bool Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
     cur_key += o.len;
     scan = tree_.next(scan);
   }
-  place(dest, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
-  return true;
+  return dest;
 }
 
 template <class Store>
@@ -303,7 +304,7 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
   }
   if (still_ops > kMaxPendingOps || still_dots > kMaxPendingDots) return errc::limit_exceeded;
   for (const auto& rep : reps_) {
-    if (rep.arena.size() + new_units > 0xFFFFFFF0u) return errc::limit_exceeded;
+    if (rep.arena.size() + new_units > kMaxArena) return errc::limit_exceeded;
   }
   // Replica indexes are 30-bit (DelRun); each op names at most three replicas.
   if (reps_.size() + 3 * work.size() >= (std::size_t{1} << 30)) return errc::limit_exceeded;
