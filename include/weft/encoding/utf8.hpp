@@ -23,6 +23,13 @@ namespace weft {
   return k;
 }
 
+// How many of the first `n` bytes at p are ASCII, exactly.
+[[nodiscard]] inline std::size_t ascii_prefix(const unsigned char* p, std::size_t n) noexcept {
+  std::size_t k = ascii_words(p, n);
+  while (k < n && p[k] < 0x80) ++k;
+  return k;
+}
+
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 
 // Appends the UTF-8 encoding of `c` (a scalar value: <= U+10FFFF, not a surrogate).

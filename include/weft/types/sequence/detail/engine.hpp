@@ -695,6 +695,12 @@ std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
         return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
       }
     }
+    for (std::uint32_t i = 0; i < l.n; ++i) {
+      if (l.items[i].contains(r, c)) {
+        hot_ = {hot_.leaf, i};
+        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
+      }
+    }
   }
   Run* run = r == kNone ? nullptr : find_run(r, c);
   if (run == nullptr) return {Pos{kNone, 0}, 0};

@@ -124,6 +124,9 @@ class UpdateReader {
   // An origin or target reference of an op of replica `own` at `counter`.
   result<Dot> read_ref(ReplicaId own, std::uint64_t counter, bool allow_none, bool is_right);
   result<Next> finish();
+  [[nodiscard]] const unsigned char* text_bytes() const noexcept {
+    return reinterpret_cast<const unsigned char*>(text_.data());
+  }
 
   Bytes inflated_;
   Bytes inflated_content_;
@@ -136,6 +139,10 @@ class UpdateReader {
   Reader content_{{}};
   std::string_view text_;  // Text: the content column, valid UTF-8
   std::size_t text_at_ = 0;
+  // The first non-ASCII byte at or after text_at_ (or the end): skipping code
+  // points is adding bytes up to there, and per op a scan costs more than the
+  // rest of its reading.
+  std::size_t ascii_end_ = 0;
   Batch values_;  // List: values decoded so far
   std::size_t block_ = 0;
   std::uint64_t in_block_ = 0;
@@ -228,6 +235,7 @@ result<void> UpdateReader<Store>::read_tables(std::span<const std::uint8_t> body
   if constexpr (kText) {
     text_ = {reinterpret_cast<const char*>(content->data()), content->size()};
     if (!is_valid_utf8(text_)) return errc::invalid_utf8;
+    ascii_end_ = ascii_prefix(text_bytes(), text_.size());
   }
   if (!blocks_.empty()) counter_ = blocks_[0].start;
   return {};
@@ -280,12 +288,17 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
   const std::uint64_t len = *h >> 2;
   const auto k = static_cast<std::uint8_t>(*h & 3);
   if (len == 0 || len > 0xFFFFFFF0u || len >= kMaxCounter - counter_) return errc::invalid_value;
-  op = WireOp{};
+  // Field by field, each branch writing what it leaves unread: `op = WireOp{}`
+  // compiles to a rep stos that costs a fifth of the reading.
   op.replica = own;
   op.counter = counter_;
   op.len = len;
   if (k <= 1) {
     op.kind = k == 0 ? kInsert : kInsertGc;
+    op.target = Dot{};
+    op.dir = 1;
+    op.content_off = 0;
+    op.units = 0;
     auto left = read_ref(own, counter_, true, false);
     if (!left) return left.error();
     auto right = read_ref(own, counter_, true, true);
@@ -295,8 +308,13 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
     if (k == 0) {
       if constexpr (kText) {
         op.content_off = text_at_;
-        text_at_ = skip_code_points(text_, text_at_, len);
-        if (text_at_ > text_.size()) return errc::truncated;
+        if (len <= ascii_end_ - text_at_) {
+          text_at_ += len;  // code points are bytes up to ascii_end_
+        } else {
+          text_at_ = skip_code_points(text_, text_at_, len);
+          if (text_at_ > text_.size()) return errc::truncated;
+          ascii_end_ = text_at_ + ascii_prefix(text_bytes() + text_at_, text_.size() - text_at_);
+        }
         op.units = text_at_ - op.content_off;
       } else {
         if (auto ok = content_.check_count(len); !ok) return ok.error();
@@ -312,6 +330,9 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
   } else {
     op.kind = kDelete;
     op.dir = k == 2 ? 1 : -1;
+    op.left = op.right = Dot{};
+    op.content_off = 0;
+    op.units = 0;
     if (k == 3 && len == 1) return errc::non_canonical;
     auto t = read_ref(own, counter_, false, false);
     if (!t) return t.error();
