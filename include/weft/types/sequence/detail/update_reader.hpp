@@ -122,7 +122,12 @@ class UpdateReader {
   UpdateReader() = default;
   result<void> read_tables(std::span<const std::uint8_t> body, bool content_apart);
   // An origin or target reference of an op of replica `own` at `counter`.
-  result<Dot> read_ref(ReplicaId own, std::uint64_t counter, bool allow_none, bool is_right);
+  // An origin or target reference of an op of replica `own` at `counter`, read
+  // into `out`. Inlined into next(), and not returned in a result<Dot>: a Dot
+  // stored into the result and reloaded whole stalls on store forwarding, which
+  // cost more than the rest of the reading.
+  result<void> read_ref(ReplicaId own, std::uint64_t counter, bool allow_none, bool is_right,
+                        Dot& out);
   result<Next> finish();
   [[nodiscard]] const unsigned char* text_bytes() const noexcept {
     return reinterpret_cast<const unsigned char*>(text_.data());
@@ -242,13 +247,16 @@ result<void> UpdateReader<Store>::read_tables(std::span<const std::uint8_t> body
 }
 
 template <class Store>
-result<Dot> UpdateReader<Store>::read_ref(ReplicaId own, std::uint64_t counter, bool allow_none,
-                                          bool is_right) {
+[[gnu::always_inline]] inline result<void> UpdateReader<Store>::read_ref(ReplicaId own,
+                                                                         std::uint64_t counter,
+                                                                         bool allow_none,
+                                                                         bool is_right, Dot& out) {
   auto code = reps_.varint();
   if (!code) return code.error();
   if (*code == 0) {
     if (!allow_none) return errc::invalid_value;
-    return Dot{};
+    out = Dot{};
+    return {};
   }
   auto c = ctrs_.varint();
   if (!c) return c.error();
@@ -260,17 +268,23 @@ result<Dot> UpdateReader<Store>::read_ref(ReplicaId own, std::uint64_t counter, 
     if (d < 0 ? mag >= prev_right_ : mag >= counter - prev_right_) return errc::invalid_value;
     prev_right_ = d < 0 ? prev_right_ - mag : prev_right_ + mag;
     if (prev_right_ == 0) return errc::invalid_value;
-    return Dot{own, prev_right_};
+    out.replica = own;
+    out.counter = prev_right_;
+    return {};
   }
   if (*code == 1) {
     if (*c == 0 || *c >= counter) return errc::invalid_value;
-    return Dot{own, counter - *c};
+    out.replica = own;
+    out.counter = counter - *c;
+    return {};
   }
   if (*code - 2 >= ids_.size()) return errc::invalid_value;
   const ReplicaId id = ids_[static_cast<std::size_t>(*code - 2)];
   if (id == own) return errc::non_canonical;
   if (*c == 0 || *c >= kMaxCounter) return errc::invalid_value;
-  return Dot{id, *c};
+  out.replica = id;
+  out.counter = *c;
+  return {};
 }
 
 template <class Store>
@@ -299,12 +313,8 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
     op.dir = 1;
     op.content_off = 0;
     op.units = 0;
-    auto left = read_ref(own, counter_, true, false);
-    if (!left) return left.error();
-    auto right = read_ref(own, counter_, true, true);
-    if (!right) return right.error();
-    op.left = *left;
-    op.right = *right;
+    if (auto ok = read_ref(own, counter_, true, false, op.left); !ok) return ok.error();
+    if (auto ok = read_ref(own, counter_, true, true, op.right); !ok) return ok.error();
     if (k == 0) {
       if constexpr (kText) {
         op.content_off = text_at_;
@@ -334,13 +344,12 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
     op.content_off = 0;
     op.units = 0;
     if (k == 3 && len == 1) return errc::non_canonical;
-    auto t = read_ref(own, counter_, false, false);
-    if (!t) return t.error();
-    op.target = *t;
+    if (auto ok = read_ref(own, counter_, false, false, op.target); !ok) return ok.error();
+    const Dot& t = op.target;
     if (op.dir == 1) {
-      if (t->counter > kMaxCounter - len) return errc::invalid_value;
-      if (t->replica == own && t->counter + len - 1 >= counter_) return errc::invalid_value;
-    } else if (t->counter < len) {
+      if (t.counter > kMaxCounter - len) return errc::invalid_value;
+      if (t.replica == own && t.counter + len - 1 >= counter_) return errc::invalid_value;
+    } else if (t.counter < len) {
       return errc::invalid_value;
     }
   }
