@@ -239,7 +239,31 @@ class Engine {
   }
   // The item holding element (r, c) and the element's offset in it; leaf kNone
   // when (r, c) names no inserted element.
-  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c);
+  // Inline: remote ops mostly name what the previous one touched, found in the
+  // hot slot's leaf; and a call returning the pair builds it on the stack and
+  // reloads it whole, a store-forwarding stall.
+  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot(std::uint32_t r, std::uint64_t c) {
+    if (hot_.leaf < tree_.leaf_count()) {
+      // The slot may be stale, but an item containing the dot is its only home.
+      const Leaf& l = tree_.leaf(hot_.leaf);
+      const std::uint32_t lo = hot_.idx > 0 ? hot_.idx - 1 : 0;
+      const std::uint32_t hi = std::min(l.n, hot_.idx + 2);
+      for (std::uint32_t i = lo; i < hi; ++i) {
+        if (l.items[i].contains(r, c)) return found_dot(hot_.leaf, i, l.items[i], c);
+      }
+      for (std::uint32_t i = 0; i < l.n; ++i) {
+        if (l.items[i].contains(r, c)) return found_dot(hot_.leaf, i, l.items[i], c);
+      }
+    }
+    return locate_dot_indexed(r, c);
+  }
+  std::pair<Pos, std::uint32_t> found_dot(std::uint32_t leaf, std::uint32_t i, const Item& it,
+                                          std::uint64_t c) {
+    hot_ = {leaf, i};
+    return {Pos{leaf, i}, static_cast<std::uint32_t>(c - it.counter)};
+  }
+  // locate_dot through the run's hint leaf.
+  [[nodiscard]] std::pair<Pos, std::uint32_t> locate_dot_indexed(std::uint32_t r, std::uint64_t c);
   // The same without touching hints (queries); requires that (r, c) was inserted.
   [[nodiscard]] Pos find_dot(std::uint32_t r, std::uint64_t c) const;
   // Visible elements before visible unit `pos` of unit u (pos <= size(u)); throws
@@ -682,26 +706,8 @@ void Engine<Store>::mark_deleted(Pos p) {
 }
 
 template <class Store>
-std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(std::uint32_t r,
-                                                                                std::uint64_t c) {
-  // Remote ops mostly refer to what the previous one touched: try there first. The
-  // slot may be stale, but an item containing the dot is the dot's only home.
-  if (hot_.leaf < tree_.leaf_count()) {
-    const Leaf& l = tree_.leaf(hot_.leaf);
-    const std::uint32_t lo = hot_.idx > 0 ? hot_.idx - 1 : 0;
-    for (std::uint32_t i = lo; i < l.n && i <= hot_.idx + 1; ++i) {
-      if (l.items[i].contains(r, c)) {
-        hot_ = {hot_.leaf, i};
-        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
-      }
-    }
-    for (std::uint32_t i = 0; i < l.n; ++i) {
-      if (l.items[i].contains(r, c)) {
-        hot_ = {hot_.leaf, i};
-        return {hot_, static_cast<std::uint32_t>(c - l.items[i].counter)};
-      }
-    }
-  }
+std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot_indexed(
+    std::uint32_t r, std::uint64_t c) {
   Run* run = r == kNone ? nullptr : find_run(r, c);
   if (run == nullptr) return {Pos{kNone, 0}, 0};
   std::uint32_t walked = 0;
@@ -733,8 +739,7 @@ std::pair<typename Engine<Store>::Pos, std::uint32_t> Engine<Store>::locate_dot(
         runs.insert(runs.begin() + at, tail);
         it.flags |= kHead;
       }
-      hot_ = {leaf, i};
-      return {hot_, static_cast<std::uint32_t>(c - it.counter)};
+      return found_dot(leaf, i, it, c);
     }
   }
   throw std::logic_error("sequence: dot not found right of its hint");
