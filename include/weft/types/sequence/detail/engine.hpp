@@ -75,8 +75,20 @@ struct DelRun {
   std::uint64_t counter = 0;
   std::uint64_t target = 0;
   std::uint32_t len = 0;
-  std::uint32_t target_replica : 30 = 0;
-  std::int32_t dir : 2 = 1;  // +1 or -1
+  // The target replica's index in the low 31 bits, the top bit set for dir -1.
+  // One plain word, not bitfields: gcc writes bitfields a byte at a time, and a
+  // wider load of them right after stalls on store forwarding.
+  std::uint32_t rep_dir = 0;
+
+  DelRun() = default;
+  DelRun(std::uint64_t c, std::uint64_t t, std::uint32_t n, std::uint32_t replica, int d)
+      : counter(c), target(t), len(n), rep_dir(replica | (d < 0 ? kBack : 0u)) {}
+  [[nodiscard]] std::uint32_t target_replica() const noexcept { return rep_dir & ~kBack; }
+  [[nodiscard]] int dir() const noexcept { return (rep_dir & kBack) != 0 ? -1 : 1; }  // +1 or -1
+  void set_dir(int d) noexcept { rep_dir = target_replica() | (d < 0 ? kBack : 0u); }
+
+ private:
+  static constexpr std::uint32_t kBack = 0x80000000u;
 };
 static_assert(sizeof(DelRun) == 24);
 
@@ -336,14 +348,14 @@ class Engine {
     auto& dels = reps_[0].dels;
     if (!dels.empty()) {
       DelRun& b = dels.back();
-      if (b.counter + b.len == next_ && b.target_replica == replica) {
-        if ((b.dir == 1 || b.len == 1) && b.target + b.len == target) {
-          b.dir = 1;
+      if (b.counter + b.len == next_ && b.target_replica() == replica) {
+        if ((b.dir() == 1 || b.len == 1) && b.target + b.len == target) {
+          b.set_dir(1);
           ++b.len;
           return;
         }
-        if ((b.dir == -1 || b.len == 1) && b.target >= b.len && target == b.target - b.len) {
-          b.dir = -1;
+        if ((b.dir() == -1 || b.len == 1) && b.target >= b.len && target == b.target - b.len) {
+          b.set_dir(-1);
           ++b.len;
           return;
         }
@@ -670,28 +682,34 @@ void Engine<Store>::log_delete(std::uint32_t r, DelRun d) {
   auto& dels = reps_[r].dels;
   if (!dels.empty()) {
     DelRun& b = dels.back();
-    if (b.counter + b.len == d.counter && b.target_replica == d.target_replica) {
-      const bool b_fwd = b.dir == 1 || b.len == 1;
-      const bool b_bwd = b.dir == -1 || b.len == 1;
-      const bool d_fwd = d.dir == 1 || d.len == 1;
-      const bool d_bwd = d.dir == -1 || d.len == 1;
+    if (b.counter + b.len == d.counter && b.target_replica() == d.target_replica()) {
+      const bool b_fwd = b.dir() == 1 || b.len == 1;
+      const bool b_bwd = b.dir() == -1 || b.len == 1;
+      const bool d_fwd = d.dir() == 1 || d.len == 1;
+      const bool d_bwd = d.dir() == -1 || d.len == 1;
       if (b_fwd && d_fwd && b.target + b.len == d.target) {
-        b.dir = 1;
+        b.set_dir(1);
         b.len += d.len;
         return;
       }
       // Backspacing: each target precedes the previous one.
-      const std::uint64_t d_top = d.dir == -1 ? d.target : d.target + d.len - 1;
+      const std::uint64_t d_top = d.dir() == -1 ? d.target : d.target + d.len - 1;
       if (b_bwd && d_bwd && b.target >= b.len && d_top == b.target - b.len) {
-        b.dir = -1;
+        b.set_dir(-1);
         b.len += d.len;
         return;
       }
     }
   }
-  if (d.len == 1) d.dir = 1;
   reserve_for(dels, 1);
-  dels.push_back(d);
+  // Field by field: copying `d` whole reloads it in 16-byte words right after
+  // the caller's narrower stores, a store-forwarding stall.
+  DelRun& nd = dels.emplace_back();
+  nd.counter = d.counter;
+  nd.target = d.target;
+  nd.len = d.len;
+  nd.rep_dir = d.rep_dir;
+  if (d.len == 1) nd.set_dir(1);
 }
 
 template <class Store>

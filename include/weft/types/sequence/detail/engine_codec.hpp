@@ -88,7 +88,7 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
         used[run->left_replica] |= run->left_counter != 0 ? 1 : 0;
         used[run->right_replica] |= run->right_counter != 0 ? 1 : 0;
       } else {
-        used[del->target_replica] = 1;
+        used[del->target_replica()] = 1;
       }
     });
   }
@@ -170,10 +170,10 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
       } else {
         const std::uint64_t own = del->counter + t;
         const std::uint64_t len = del->len - t;
-        const bool back = del->dir == -1 && len > 1;
+        const bool back = del->dir() == -1 && len > 1;
         head.varint(len << 2 | (back ? 3 : 2));
-        const std::uint64_t target = del->dir == 1 ? del->target + t : del->target - t;
-        ref(del->target_replica, target, own);
+        const std::uint64_t target = del->dir() == 1 ? del->target + t : del->target - t;
+        ref(del->target_replica(), target, own);
       }
     });
   }

@@ -120,10 +120,10 @@ typename Engine<Store>::Pos Engine<Store>::order_among_siblings(Pos left_pos, Po
 
 template <class Store>
 bool Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
-  const std::uint64_t lo = d.dir == 1 ? d.target : d.target - (d.len - 1);
+  const std::uint64_t lo = d.dir() == 1 ? d.target : d.target - (d.len - 1);
   const std::uint64_t hi = lo + d.len - 1;
   for (std::uint64_t c = lo; c <= hi;) {
-    auto [p, off] = locate_dot(d.target_replica, c);
+    auto [p, off] = locate_dot(d.target_replica(), c);
     if (p.leaf == kNone) return false;
     if (off > 0) p = split(p, off);
     const std::uint32_t len = tree_.at(p).len;
