@@ -30,6 +30,12 @@ class Reader {
 
   // A minimally encoded LEB128 varint of at most 64 bits.
   result<std::uint64_t> varint() noexcept {
+    if (pos_ < in_.size() && in_[pos_] < 0x80) return in_[pos_++];  // most are one byte
+    return long_varint();
+  }
+
+ private:
+  result<std::uint64_t> long_varint() noexcept {
     std::uint64_t value = 0;
     for (unsigned shift = 0;; shift += 7) {
       if (empty()) return errc::truncated;
@@ -44,6 +50,8 @@ class Reader {
       if (shift == 63) return errc::varint_overflow;
     }
   }
+
+ public:
   result<std::int64_t> zigzag() noexcept {
     auto v = varint();
     if (!v) return v.error();

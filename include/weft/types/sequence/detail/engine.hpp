@@ -230,7 +230,9 @@ class Engine {
   }
   std::uint32_t intern(ReplicaId id) {
     // Updates name few replicas, mostly the same one op after op.
-    if (reps_[last_interned_].id == id) return last_interned_;
+    return reps_[last_interned_].id == id ? last_interned_ : intern_lookup(id);
+  }
+  std::uint32_t intern_lookup(ReplicaId id) {
     auto it = std::lower_bound(index_.begin(), index_.end(), id,
                                [](const auto& e, ReplicaId r) { return e.first < r; });
     if (it != index_.end() && it->first == id) return last_interned_ = it->second;

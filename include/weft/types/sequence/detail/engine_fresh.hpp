@@ -51,7 +51,12 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
   rep.arena.reserve(reader.content().size());
   cursor_leaf_ = kNone;
   typing_ = false;
-  const auto seen = [&](const Dot& d) { return d.counter <= vv_.get(d.replica); };
+  // What is integrated: the author's ops up to `have`, nothing else (so no
+  // version vector lookups).
+  std::uint64_t have = 0;
+  const auto seen = [&](const Dot& d) {
+    return d.counter == 0 || (d.replica == shape.replica && d.counter <= have);
+  };
   std::uint64_t units = 0;
   WireOp op;
   while (true) {
@@ -59,7 +64,7 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
     if (!next) return false;
     if (*next == Next::end) break;
     // Ready: the op continues its replica's ops and what it names is integrated.
-    if (op.counter != vv_.get(op.replica) + 1) return false;
+    if (op.counter != have + 1) return false;
     if (op.kind == kDelete) {
       const std::uint64_t top = op.dir == 1 ? op.target.counter + (op.len - 1) : op.target.counter;
       if (!seen(Dot{op.target.replica, top})) return false;
@@ -70,6 +75,7 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
     // Integration finds every origin and target; one that is no element fails it.
     if (!integrate_op(op, 0, reader.content())) return false;
     res.applied += op.len;
+    have += op.len;
   }
   next_ = vv_.get(reps_[0].id) + 1;
   return true;
