@@ -28,8 +28,9 @@ class Reader {
     return in_[pos_++];
   }
 
-  // A minimally encoded LEB128 varint of at most 64 bits.
-  result<std::uint64_t> varint() noexcept {
+  // A minimally encoded LEB128 varint of at most 64 bits. Always inlined (gcc
+  // would not): the one-byte case is most values, and a call costs more.
+  [[gnu::always_inline]] result<std::uint64_t> varint() noexcept {
     if (pos_ < in_.size() && in_[pos_] < 0x80) return in_[pos_++];  // most are one byte
     return long_varint();
   }
