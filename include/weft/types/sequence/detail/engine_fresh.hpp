@@ -46,7 +46,9 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
   // This history is all the replica will hold: size its logs and arena exactly
   // (growing them op by op copies each several times).
   ReplicaLog& rep = reps_[intern(shape.replica)];
-  rep.runs.reserve(shape.inserts);
+  // Lookups far from a run's head split it in the log (locate_dot_indexed):
+  // leave room for a few, or the last of them copies the whole log.
+  rep.runs.reserve(shape.inserts + shape.inserts / 32 + 8);
   rep.dels.reserve(shape.deletes);
   rep.arena.reserve(reader.content().size());
   cursor_leaf_ = kNone;
