@@ -176,7 +176,7 @@ bool Engine<Store>::integrate_op(const WireOp& op, std::uint64_t trim, const Con
       ok = integrate_insert(r, counter, n, left, right, offset, units, u16, 0);
     }
   }
-  vv_.advance(op.replica, counter + n - 1);
+  vv_remote_ = vv_.advance_at(vv_remote_, op.replica, counter + n - 1);
   return ok;
 }
 
