@@ -55,15 +55,22 @@ thread_local ZstdContexts zstd_contexts;
 
 }  // namespace
 
-Bytes zstd_compress(std::span<const std::uint8_t> raw, int level) {
+std::size_t zstd_bound(std::size_t raw_size) noexcept { return ZSTD_compressBound(raw_size); }
+
+std::size_t zstd_compress_into(std::span<std::uint8_t> out, std::span<const std::uint8_t> raw,
+                               int level) {
   auto& ctx = zstd_contexts;
   if (ctx.c == nullptr && (ctx.c = ZSTD_createCCtx()) == nullptr) throw std::bad_alloc();
-  Bytes out(ZSTD_compressBound(raw.size()));
   const std::size_t n =
       ZSTD_compressCCtx(ctx.c, out.data(), out.size(), raw.data(), raw.size(), level);
   // With a bound-sized output only allocation can fail.
   if (ZSTD_isError(n) != 0) throw std::bad_alloc();
-  out.resize(n);
+  return n;
+}
+
+Bytes zstd_compress(std::span<const std::uint8_t> raw, int level) {
+  Bytes out(zstd_bound(raw.size()));
+  out.resize(zstd_compress_into(out, raw, level));
   return out;
 }
 

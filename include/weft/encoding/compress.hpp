@@ -25,6 +25,12 @@ inline constexpr int kZstdText = 3;
 
 // Compresses `raw` as one zstd frame. Throws std::bad_alloc only.
 [[nodiscard]] Bytes zstd_compress(std::span<const std::uint8_t> raw, int level);
+// The most bytes a zstd frame of `raw_size` bytes takes.
+[[nodiscard]] std::size_t zstd_bound(std::size_t raw_size) noexcept;
+// zstd_compress into `out` (at least zstd_bound(raw.size()) bytes); returns the
+// frame's size. For callers that place the frame in a buffer of their own.
+std::size_t zstd_compress_into(std::span<std::uint8_t> out, std::span<const std::uint8_t> raw,
+                               int level);
 [[nodiscard]] result<Bytes> zstd_decompress(std::span<const std::uint8_t> packed,
                                             std::uint64_t size, std::uint64_t max_size);
 

@@ -29,6 +29,11 @@ namespace weft::detail::seq {
 
 inline constexpr std::uint64_t kCompressFrom = 65;  // body bytes
 
+template <class Arena>
+const unsigned char* arena_bytes(const Arena& a) noexcept {
+  return reinterpret_cast<const unsigned char*>(a.data());
+}
+
 // Appends one zstd section: raw length, packed length, frame.
 inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int level) {
   w.varint(raw.size());
@@ -36,9 +41,19 @@ inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int
     w.varint(0);
     return;
   }
-  const Bytes packed = zstd_compress(raw, level);
-  w.varint(packed.size());
-  w.raw(packed);
+  // The frame goes straight into w after room for its length, which is known
+  // only after it; a shorter length moves the frame back a byte or two.
+  Bytes& buf = w.buffer();
+  const std::size_t at = buf.size();
+  const std::size_t room = varint_size(zstd_bound(raw.size()));
+  buf.resize(at + room + zstd_bound(raw.size()));
+  const std::size_t n = zstd_compress_into(std::span(buf).subspan(at + room), raw, level);
+  const std::size_t len_size = varint_size(n);
+  std::memmove(buf.data() + at + len_size, buf.data() + at + room, n);
+  buf.resize(at + len_size + n);
+  Writer len;
+  len.varint(n);
+  std::memcpy(buf.data() + at, len.view().data(), len_size);
 }
 
 template <class Store>
@@ -128,6 +143,8 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
     body.varint(b.start);
     body.varint(n_ops);
     std::uint64_t prev_right = 0;
+    std::size_t ascii_from = 0;  // Text: [ascii_from, ascii_end) of the arena is ASCII
+    std::size_t ascii_end = 0;
     auto ref = [&](std::uint32_t r, std::uint64_t c, std::uint64_t own) {
       if (c == 0) {
         rcol.varint(0);
@@ -163,9 +180,23 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
           std::uint32_t skip = 0;
           std::uint32_t units = 0;
           std::uint32_t u16 = 0;
-          Store::measure(arena, run->offset, static_cast<std::uint32_t>(t), skip, u16);
-          Store::measure(arena, run->offset + skip, static_cast<std::uint32_t>(len), units, u16);
-          Store::write(content, arena, run->offset + skip, units);
+          if (t > 0) Store::measure(arena, run->offset, static_cast<std::uint32_t>(t), skip, u16);
+          const std::uint32_t from = run->offset + skip;
+          if constexpr (std::is_same_v<Store, TextStore>) {
+            // Runs come in arena order: code points are bytes up to the next
+            // non-ASCII byte, found once rather than by walking every run.
+            if (from >= ascii_from && from <= ascii_end && len <= ascii_end - from) {
+              units = static_cast<std::uint32_t>(len);
+            } else {
+              Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
+              ascii_from = from + units;
+              ascii_end = ascii_from + ascii_prefix(arena_bytes(arena) + ascii_from,
+                                                    arena.size() - ascii_from);
+            }
+          } else {
+            Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
+          }
+          Store::write(content, arena, from, units);
         }
       } else {
         const std::uint64_t own = del->counter + t;
