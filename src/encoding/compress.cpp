@@ -55,7 +55,9 @@ thread_local ZstdContexts zstd_contexts;
 
 }  // namespace
 
-std::size_t zstd_bound(std::size_t raw_size) noexcept { return ZSTD_compressBound(raw_size); }
+std::size_t zstd_bound(std::size_t raw_size) noexcept {
+  return ZSTD_compressBound(raw_size);
+}
 
 std::size_t zstd_compress_into(std::span<std::uint8_t> out, std::span<const std::uint8_t> raw,
                                int level) {

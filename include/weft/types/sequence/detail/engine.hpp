@@ -413,7 +413,7 @@ class Engine {
   std::vector<ReplicaLog> reps_;                            // [0] is the local replica
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
-  std::uint64_t next_ = 1;    // next local counter
+  std::uint64_t next_ = 1;     // next local counter
   std::size_t vv_local_ = 0;   // the local replica's index in vv_ (a hint)
   std::size_t vv_remote_ = 0;  // the entry the last remote op raised (a hint)
   std::uint32_t last_interned_ = 0;

@@ -190,8 +190,8 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
             } else {
               Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
               ascii_from = from + units;
-              ascii_end = ascii_from + ascii_prefix(arena_bytes(arena) + ascii_from,
-                                                    arena.size() - ascii_from);
+              ascii_end = ascii_from +
+                          ascii_prefix(arena_bytes(arena) + ascii_from, arena.size() - ascii_from);
             }
           } else {
             Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
