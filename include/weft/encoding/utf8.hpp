@@ -30,6 +30,48 @@ namespace weft {
   return k;
 }
 
+// The offset n code points after `at` in valid UTF-8, or text.size() + 1 when
+// the text ends first.
+[[nodiscard]] inline std::size_t skip_code_points(std::string_view text, std::size_t at,
+                                                  std::uint64_t n) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t end = text.size();
+  while (n > 0) {
+    const std::size_t ascii = ascii_words(p + at, n < end - at ? n : end - at);
+    at += ascii;
+    n -= ascii;
+    if (n == 0) break;
+    if (at >= end) return end + 1;
+    const unsigned char c = p[at];
+    at += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    --n;
+  }
+  return at <= end ? at : end + 1;
+}
+
+// skip_code_points for a caller that walks one text forwards in many short
+// steps (a column of runs): it remembers where the next non-ASCII byte is, so
+// a step inside ASCII is an addition and the ASCII is scanned once in all,
+// not once per step. Valid UTF-8 only.
+class CodePointSkipper {
+ public:
+  explicit CodePointSkipper(std::string_view text) noexcept : text_(text) {}
+  [[nodiscard]] std::size_t skip(std::size_t at, std::uint64_t n) noexcept {
+    if (at >= ascii_from_ && at <= ascii_end_ && n <= ascii_end_ - at) return at + n;
+    at = skip_code_points(text_, at, n);
+    if (at > text_.size()) return at;
+    ascii_from_ = at;
+    ascii_end_ = at + ascii_prefix(reinterpret_cast<const unsigned char*>(text_.data()) + at,
+                                   text_.size() - at);
+    return at;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t ascii_from_ = 0;  // [ascii_from_, ascii_end_) is ASCII
+  std::size_t ascii_end_ = 0;
+};
+
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 
 // Appends the UTF-8 encoding of `c` (a scalar value: <= U+10FFFF, not a surrogate).

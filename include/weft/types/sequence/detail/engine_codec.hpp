@@ -29,11 +29,6 @@ namespace weft::detail::seq {
 
 inline constexpr std::uint64_t kCompressFrom = 65;  // body bytes
 
-template <class Arena>
-const unsigned char* arena_bytes(const Arena& a) noexcept {
-  return reinterpret_cast<const unsigned char*>(a.data());
-}
-
 // Appends one zstd section: raw length, packed length, frame.
 inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int level) {
   w.varint(raw.size());
@@ -143,8 +138,7 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
     body.varint(b.start);
     body.varint(n_ops);
     std::uint64_t prev_right = 0;
-    std::size_t ascii_from = 0;  // Text: [ascii_from, ascii_end) of the arena is ASCII
-    std::size_t ascii_end = 0;
+    typename Store::Walker walker(reps_[b.r].arena);  // runs come in arena order
     auto ref = [&](std::uint32_t r, std::uint64_t c, std::uint64_t own) {
       if (c == 0) {
         rcol.varint(0);
@@ -176,27 +170,10 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
           ref(run->right_replica, run->right_counter, own);
         }
         if (!gone) {
-          const auto& arena = reps_[b.r].arena;
-          std::uint32_t skip = 0;
-          std::uint32_t units = 0;
-          std::uint32_t u16 = 0;
-          if (t > 0) Store::measure(arena, run->offset, static_cast<std::uint32_t>(t), skip, u16);
-          const std::uint32_t from = run->offset + skip;
-          if constexpr (std::is_same_v<Store, TextStore>) {
-            // Runs come in arena order: code points are bytes up to the next
-            // non-ASCII byte, found once rather than by walking every run.
-            if (from >= ascii_from && from <= ascii_end && len <= ascii_end - from) {
-              units = static_cast<std::uint32_t>(len);
-            } else {
-              Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
-              ascii_from = from + units;
-              ascii_end = ascii_from +
-                          ascii_prefix(arena_bytes(arena) + ascii_from, arena.size() - ascii_from);
-            }
-          } else {
-            Store::measure(arena, from, static_cast<std::uint32_t>(len), units, u16);
-          }
-          Store::write(content, arena, from, units);
+          const std::uint32_t from =
+              run->offset + walker.units(run->offset, static_cast<std::uint32_t>(t));
+          Store::write(content, reps_[b.r].arena, from,
+                       walker.units(from, static_cast<std::uint32_t>(len)));
         }
       } else {
         const std::uint64_t own = del->counter + t;

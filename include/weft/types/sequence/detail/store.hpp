@@ -24,6 +24,19 @@ struct TextStore {
   using Batch = std::string;
   static constexpr std::uint8_t kKind = 0;
 
+  // The units of successive runs of one arena, walked forwards (encoding):
+  // units(offset, n) is measure()'s units, with the ASCII scanned once in all.
+  class Walker {
+   public:
+    explicit Walker(const Arena& a) noexcept : skipper_({a.data(), a.size()}) {}
+    std::uint32_t units(std::uint32_t offset, std::uint32_t n) noexcept {
+      return static_cast<std::uint32_t>(skipper_.skip(offset, n) - offset);
+    }
+
+   private:
+    CodePointSkipper skipper_;
+  };
+
   // Units (bytes) and UTF-16 units of the first n code points at p (valid UTF-8).
   template <class A>
   static void measure(const A& a, std::uint32_t offset, std::uint32_t n, std::uint32_t& units,
@@ -81,6 +94,10 @@ struct ListStore {
   using Batch = Arena;
   static constexpr std::uint8_t kKind = 1;
 
+  struct Walker {
+    explicit Walker(const Arena&) noexcept {}
+    static std::uint32_t units(std::uint32_t, std::uint32_t n) noexcept { return n; }
+  };
   template <class A>
   static void measure(const A&, std::uint32_t, std::uint32_t n, std::uint32_t& units,
                       std::uint32_t& u16) noexcept {

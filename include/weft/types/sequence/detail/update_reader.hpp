@@ -42,24 +42,6 @@ inline result<void> read_zstd_section(Reader& in, Bytes& out) {
   return {};
 }
 
-// The offset n code points after `at` in valid UTF-8, or text.size() + 1 when
-// the text ends first.
-inline std::size_t skip_code_points(std::string_view text, std::size_t at, std::uint64_t n) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t end = text.size();
-  while (n > 0) {
-    const std::size_t ascii = ascii_words(p + at, std::min<std::uint64_t>(n, end - at));
-    at += ascii;
-    n -= ascii;
-    if (n == 0) break;
-    if (at >= end) return end + 1;
-    const unsigned char c = p[at];
-    at += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    --n;
-  }
-  return at <= end ? at : end + 1;
-}
-
 // What UpdateReader::next() read.
 enum class Next { op, end };
 
@@ -129,9 +111,6 @@ class UpdateReader {
   result<void> read_ref(ReplicaId own, std::uint64_t counter, bool allow_none, bool is_right,
                         Dot& out);
   result<Next> finish();
-  [[nodiscard]] const unsigned char* text_bytes() const noexcept {
-    return reinterpret_cast<const unsigned char*>(text_.data());
-  }
 
   Bytes inflated_;
   Bytes inflated_content_;
@@ -144,10 +123,8 @@ class UpdateReader {
   Reader content_{{}};
   std::string_view text_;  // Text: the content column, valid UTF-8
   std::size_t text_at_ = 0;
-  // The first non-ASCII byte at or after text_at_ (or the end): skipping code
-  // points is adding bytes up to there, and per op a scan costs more than the
-  // rest of its reading.
-  std::size_t ascii_end_ = 0;
+  // Per op, walking the code points cost more than the rest of its reading.
+  CodePointSkipper skipper_{{}};
   Batch values_;  // List: values decoded so far
   std::size_t block_ = 0;
   std::uint64_t in_block_ = 0;
@@ -240,7 +217,7 @@ result<void> UpdateReader<Store>::read_tables(std::span<const std::uint8_t> body
   if constexpr (kText) {
     text_ = {reinterpret_cast<const char*>(content->data()), content->size()};
     if (!is_valid_utf8(text_)) return errc::invalid_utf8;
-    ascii_end_ = ascii_prefix(text_bytes(), text_.size());
+    skipper_ = CodePointSkipper(text_);
   }
   if (!blocks_.empty()) counter_ = blocks_[0].start;
   return {};
@@ -318,13 +295,8 @@ result<Next> UpdateReader<Store>::next(WireOp& op) {
     if (k == 0) {
       if constexpr (kText) {
         op.content_off = text_at_;
-        if (len <= ascii_end_ - text_at_) {
-          text_at_ += len;  // code points are bytes up to ascii_end_
-        } else {
-          text_at_ = skip_code_points(text_, text_at_, len);
-          if (text_at_ > text_.size()) return errc::truncated;
-          ascii_end_ = text_at_ + ascii_prefix(text_bytes() + text_at_, text_.size() - text_at_);
-        }
+        text_at_ = skipper_.skip(text_at_, len);
+        if (text_at_ > text_.size()) return errc::truncated;
         op.units = text_at_ - op.content_off;
       } else {
         if (auto ok = content_.check_count(len); !ok) return ok.error();
