@@ -35,24 +35,6 @@ class Reader {
     return long_varint();
   }
 
- private:
-  result<std::uint64_t> long_varint() noexcept {
-    std::uint64_t value = 0;
-    for (unsigned shift = 0;; shift += 7) {
-      if (empty()) return errc::truncated;
-      const std::uint8_t byte = in_[pos_++];
-      if (shift == 63 && byte > 1) return errc::varint_overflow;
-      value |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) {
-        // A zero final group after the first byte means the encoder would have stopped earlier.
-        if (byte == 0 && shift != 0) return errc::non_canonical;
-        return value;
-      }
-      if (shift == 63) return errc::varint_overflow;
-    }
-  }
-
- public:
   result<std::int64_t> zigzag() noexcept {
     auto v = varint();
     if (!v) return v.error();
@@ -122,6 +104,22 @@ class Reader {
   }
 
  private:
+  result<std::uint64_t> long_varint() noexcept {
+    std::uint64_t value = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      if (empty()) return errc::truncated;
+      const std::uint8_t byte = in_[pos_++];
+      if (shift == 63 && byte > 1) return errc::varint_overflow;
+      value |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) {
+        // A zero final group after the first byte means the encoder would have stopped earlier.
+        if (byte == 0 && shift != 0) return errc::non_canonical;
+        return value;
+      }
+      if (shift == 63) return errc::varint_overflow;
+    }
+  }
+
   std::span<const std::uint8_t> in_;
   std::size_t pos_ = 0;
 };

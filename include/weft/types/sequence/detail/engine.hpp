@@ -704,15 +704,9 @@ void Engine<Store>::log_delete(std::uint32_t r, DelRun d) {
       }
     }
   }
+  if (d.len == 1) d.set_dir(1);
   reserve_for(dels, 1);
-  // Field by field: copying `d` whole reloads it in 16-byte words right after
-  // the caller's narrower stores, a store-forwarding stall.
-  DelRun& nd = dels.emplace_back();
-  nd.counter = d.counter;
-  nd.target = d.target;
-  nd.len = d.len;
-  nd.rep_dir = d.rep_dir;
-  if (d.len == 1) nd.set_dir(1);
+  dels.push_back(d);
 }
 
 template <class Store>

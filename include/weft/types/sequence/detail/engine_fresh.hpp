@@ -43,7 +43,7 @@ bool Engine<Store>::apply_fresh(UpdateReader<Store>& reader,
                                 ApplyResult& res) {
   // Bounds the general path checks before integrating: leave those cases to it.
   if (3 * reader.total_ops() >= (std::uint64_t{1} << 30)) return false;
-  // This history is all the replica will hold: size its logs and arena exactly
+  // This history is all the replica will hold: size its logs and arena once
   // (growing them op by op copies each several times).
   ReplicaLog& rep = reps_[intern(shape.replica)];
   // Lookups far from a run's head split it in the log (locate_dot_indexed):

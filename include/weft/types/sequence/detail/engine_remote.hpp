@@ -306,7 +306,8 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
   for (const auto& rep : reps_) {
     if (rep.arena.size() + new_units > kMaxArena) return errc::limit_exceeded;
   }
-  // Replica indexes are 30-bit (DelRun); each op names at most three replicas.
+  // Replica indexes must fit DelRun (31 bits; 30 kept here); each op names at
+  // most three replicas.
   if (reps_.size() + 3 * work.size() >= (std::size_t{1} << 30)) return errc::limit_exceeded;
 
   // Nothing below can fail.

@@ -245,22 +245,19 @@ template <class Store>
     if (d < 0 ? mag >= prev_right_ : mag >= counter - prev_right_) return errc::invalid_value;
     prev_right_ = d < 0 ? prev_right_ - mag : prev_right_ + mag;
     if (prev_right_ == 0) return errc::invalid_value;
-    out.replica = own;
-    out.counter = prev_right_;
+    out = Dot{own, prev_right_};
     return {};
   }
   if (*code == 1) {
     if (*c == 0 || *c >= counter) return errc::invalid_value;
-    out.replica = own;
-    out.counter = counter - *c;
+    out = Dot{own, counter - *c};
     return {};
   }
   if (*code - 2 >= ids_.size()) return errc::invalid_value;
   const ReplicaId id = ids_[static_cast<std::size_t>(*code - 2)];
   if (id == own) return errc::non_canonical;
   if (*c == 0 || *c >= kMaxCounter) return errc::invalid_value;
-  out.replica = id;
-  out.counter = *c;
+  out = Dot{id, *c};
   return {};
 }
 
