@@ -38,6 +38,8 @@ class Category final : public boost::system::error_category {
         return "a configured limit was exceeded";
       case errc::unknown_dot:
         return "names an event this replica has not seen";
+      case errc::clock_overflow:
+        return "a counter or Lamport clock too close to its maximum to allow further edits";
     }
     return "unknown weft error";
   }

@@ -19,15 +19,10 @@ OpRange Text::insert(std::size_t pos, std::string_view utf8, PositionUnit unit) 
   }
   if (!is_valid_utf8(utf8)) throw std::invalid_argument("weft::Text::insert: invalid UTF-8");
   if (utf8.size() > 0x7FFFFFFFu) throw std::length_error("weft::Text::insert: text too long");
-  std::uint32_t n = 0;
-  std::uint32_t u16 = 0;
-  for (const char ch : utf8) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c & 0xC0) != 0x80) ++n, ++u16;  // a lead byte starts a code point
-    if (c >= 0xF0) ++u16;                // four-byte sequences need a surrogate pair
-  }
-  return engine_.insert(static_cast<unsigned>(unit), pos, utf8.data(),
-                        static_cast<std::uint32_t>(utf8.size()), n, u16);
+  const Utf8Size n = measure_utf8(utf8);
+  return engine_.insert(
+      static_cast<unsigned>(unit), pos, utf8.data(), static_cast<std::uint32_t>(utf8.size()),
+      static_cast<std::uint32_t>(n.code_points), static_cast<std::uint32_t>(n.utf16));
 }
 
 OpRange Text::erase(std::size_t pos, std::size_t count, PositionUnit unit) {

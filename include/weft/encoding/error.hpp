@@ -24,6 +24,7 @@ enum class errc {
   causality_violation,  // content contradicts causal order (e.g. a dot reused)
   limit_exceeded,       // a configured bound (size, pending count) was hit
   unknown_dot,          // names an event (Dot) this replica has not seen
+  clock_overflow,       // a counter or Lamport clock too close to its maximum to go on
 };
 
 [[nodiscard]] const boost::system::error_category& error_category() noexcept;

@@ -22,6 +22,8 @@ class Reader {
   [[nodiscard]] std::size_t remaining() const noexcept { return in_.size() - pos_; }
   [[nodiscard]] bool empty() const noexcept { return remaining() == 0; }
   [[nodiscard]] std::size_t position() const noexcept { return pos_; }
+  // The whole input, read or not (positions index into it).
+  [[nodiscard]] std::span<const std::uint8_t> input() const noexcept { return in_; }
 
   result<std::uint8_t> u8() noexcept {
     if (empty()) return errc::truncated;

@@ -74,6 +74,22 @@ class CodePointSkipper {
 
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 
+// Code points and UTF-16 code units of valid UTF-8 (a lead byte starts a code
+// point; four-byte sequences need a surrogate pair).
+struct Utf8Size {
+  std::uint64_t code_points = 0;
+  std::uint64_t utf16 = 0;
+};
+[[nodiscard]] inline Utf8Size measure_utf8(std::string_view text) noexcept {
+  Utf8Size n;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80) ++n.code_points, ++n.utf16;
+    if (c >= 0xF0) ++n.utf16;
+  }
+  return n;
+}
+
 // Appends the UTF-8 encoding of `c` (a scalar value: <= U+10FFFF, not a surrogate).
 void append_utf8(std::string& out, char32_t c);
 

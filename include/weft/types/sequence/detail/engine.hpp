@@ -28,6 +28,7 @@
 
 #include "weft/core/version_vector.hpp"
 #include "weft/encoding/error.hpp"
+#include "weft/types/sequence/detail/change_sink.hpp"
 #include "weft/types/sequence/detail/store.hpp"
 #include "weft/types/sequence/detail/tree.hpp"
 #include "weft/types/sequence/detail/update_reader.hpp"
@@ -153,10 +154,14 @@ class Engine {
       // path, so that locate's cached leaf start stays right.)
       ReplicaLog& me = reps_[0];
       const OpRange range{me.id, next_, n};
+      const auto offset = static_cast<std::uint32_t>(me.arena.size());
       if (units == 1 && me.arena.size() < me.arena.capacity()) {
         me.arena.push_back(*src);  // a keystroke
       } else {
         append_raw(me.arena, src, units);
+      }
+      if (sink_ != nullptr) [[unlikely]] {
+        sink_->inserted(typing_end_, Widths{{n, u16, units, n}}, me.arena, offset, units);
       }
       tree_.extend(typing_pos_, n, units, u16);
       me.runs.back().len += n;
@@ -194,6 +199,33 @@ class Engine {
   // element this replica has not seen. Both O(log n) plus one leaf scan.
   [[nodiscard]] Anchor anchor_at(unsigned u, std::uint64_t pos, Bias bias) const;
   [[nodiscard]] result<std::uint64_t> resolve(const Anchor& a, unsigned u) const;
+
+  // Hosted by a weft::Doc (engine_hosted.hpp). The Doc owns the dots and
+  // delivers ops causally, so these bypass the version checks and the pending
+  // buffer: the caller validates first (has_elements, room_for), then integrates.
+  // The counter the next local edit takes: the Doc's next dot, so this
+  // replica's counters here have gaps where its other ops went.
+  void set_next_counter(std::uint64_t c) noexcept {
+    if (c != next_) typing_ = false;  // the typing path extends the run at next_
+    next_ = c;
+  }
+  // The first counter in [lo, hi] of replica `id` that names no element here
+  // (visible or deleted), or hi + 1 when all do. Requires 1 <= lo <= hi.
+  [[nodiscard]] std::uint64_t first_missing(ReplicaId id, std::uint64_t lo, std::uint64_t hi) const;
+  // True when replica `id`'s content arena can take `units` more units.
+  [[nodiscard]] bool room_for(ReplicaId id, std::uint64_t units) const noexcept;
+  // Integrates one op (origins and targets are elements, its dots are new);
+  // its content is at op.content_off in `content`.
+  template <class Content>
+  void integrate_hosted(const WireOp& op, const Content& content);
+  // The ops of replica `id` with counters in [lo, hi], in counter order; an
+  // insert's content is at content_off in arena_of(id).
+  [[nodiscard]] std::vector<WireOp> ops_between(ReplicaId id, std::uint64_t lo,
+                                                std::uint64_t hi) const;
+  [[nodiscard]] const Arena& arena_of(ReplicaId id) const { return reps_[find_replica(id)].arena; }
+  // Every later change of the visible content, local or remote, is reported to
+  // `sink` (nullptr: none) with its position: O(log n) per change, only while set.
+  void set_change_sink(ChangeSink<Store>* sink) noexcept { sink_ = sink; }
 
   // Remote side (engine_remote.hpp).
   // Applies decoded ops: validates and orders all of them (buffered ones
@@ -437,6 +469,7 @@ class Engine {
   Pos erase_pos_;
   std::uint64_t erase_start_ = 0;
   std::vector<WireOp> pending_;
+  ChangeSink<Store>* sink_ = nullptr;
   Batch pending_content_;
   std::uint64_t pending_dots_ = 0;
 };
@@ -537,7 +570,9 @@ OpRange Engine<Store>::insert_at(unsigned u, std::uint64_t pos, const Elem* src,
     if (l.replica == 0 && (l.flags & kStateFlags) == 0 && l.counter + l.len == next_ &&
         l.offset + l.units == me.arena.size() && !me.runs.empty() &&
         me.runs.back().counter + me.runs.back().len == next_ && me.runs.back().right() == right) {
+      const auto offset = static_cast<std::uint32_t>(me.arena.size());
       append_raw(me.arena, src, units);
+      if (sink_ != nullptr) sink_->inserted(at_point, added, me.arena, offset, units);
       tree_.extend(lp, n, units, u16);
       me.runs.back().len += n;
       next_ += n;
@@ -553,6 +588,7 @@ OpRange Engine<Store>::insert_at(unsigned u, std::uint64_t pos, const Elem* src,
   }
   const Item it{next_, 0, n, static_cast<std::uint32_t>(me.arena.size()), units, u16, kHead};
   append_raw(me.arena, src, units);
+  if (sink_ != nullptr) sink_->inserted(at_point, added, me.arena, it.offset, units);
   reserve_for(me.runs, 1);
   me.runs.push_back(Run{next_, left, right, n, it.offset, 0});
   const Pos at = tree_.insert(has_left ? Pos{lp.leaf, lp.idx + 1} : slot, it, mover());
@@ -645,6 +681,12 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot)
           y.units += du;
           y.u16 += d16;
           tree_.add(p.leaf, -std::uint64_t{1}, -std::uint64_t{d16}, -std::uint64_t{du}, 0);
+          if (sink_ != nullptr) {
+            // Backspace: the element was x's last; forward: x's first.
+            Widths at = tree_.widths_before(p);
+            if (back) at += x.widths();
+            sink_->erased(at, Widths{{1, d16, du, 1}});
+          }
           log_delete_one(target, x.replica);
           ++next_;
           --n;
@@ -663,6 +705,7 @@ void Engine<Store>::delete_visible(std::uint64_t pos, std::uint64_t n, bool hot)
       [[maybe_unused]] const bool ok = tree_.prev(right, p);
     }
     const Item& it = tree_.at(p);
+    if (sink_ != nullptr) sink_->erased(tree_.widths_before(p), it.widths());
     if (take == 1) {
       log_delete_one(it.counter, it.replica);
     } else {
@@ -826,4 +869,5 @@ result<std::uint64_t> Engine<Store>::resolve(const Anchor& a, unsigned u) const 
 
 #include "weft/types/sequence/detail/engine_codec.hpp"
 #include "weft/types/sequence/detail/engine_fresh.hpp"
+#include "weft/types/sequence/detail/engine_hosted.hpp"
 #include "weft/types/sequence/detail/engine_remote.hpp"

@@ -22,6 +22,11 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
         ((it.flags & kNoContent) != 0
              ? last.offset == kNoOffset
              : l.offset + l.units == it.offset && last.offset != kNoOffset)) {
+      if (sink_ != nullptr && !it.deleted()) {
+        Widths at = tree_.widths_before(lp);
+        at += l.widths();
+        sink_->inserted(at, it.widths(), rep.arena, it.offset, it.units);
+      }
       tree_.extend(lp, it.len, it.units, it.u16);
       last.len += it.len;
       hot_ = lp;
@@ -34,6 +39,9 @@ void Engine<Store>::place(Pos dest, const Item& it, const Origin& left, const Or
   const Pos at = tree_.insert(dest, it, mover());
   // insert() may have split a leaf and moved the new item before it was indexed.
   reps_[it.replica].runs.back().hint = at.leaf;
+  if (sink_ != nullptr && !it.deleted()) {
+    sink_->inserted(tree_.widths_before(at), it.widths(), rep.arena, it.offset, it.units);
+  }
   hot_ = at;  // the next op often names what this one inserted (typing, backspacing)
 }
 
@@ -131,6 +139,9 @@ bool Engine<Store>::integrate_delete(std::uint32_t r, const DelRun& d) {
     if (take < len) {
       const Pos rp = split(p, take);
       [[maybe_unused]] const bool ok = tree_.prev(rp, p);
+    }
+    if (sink_ != nullptr && !tree_.at(p).deleted()) {
+      sink_->erased(tree_.widths_before(p), tree_.at(p).widths());
     }
     mark_deleted(p);
     c += take;
