@@ -1,5 +1,7 @@
 #pragma once
-// The state behind weft::Doc (internal).
+// The state behind weft::Doc (internal): history and causality (op_log.hpp,
+// the pending buffer), the objects (one state class per kind, object.hpp), the
+// open transaction, and the observers of the batch in progress.
 #include <functional>
 #include <map>
 #include <memory>
@@ -8,36 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "object.hpp"
+#include "op_log.hpp"
 #include "record.hpp"
 #include "weft/doc/doc.hpp"
-#include "weft/types/list.hpp"
-#include "weft/types/text.hpp"
 
 namespace weft::detail::doc {
-
-// One live write (map key, register) kept until an op that saw it supersedes it.
-struct Entry {
-  Dot dot;
-  std::uint64_t lamport = 0;
-  Value value;
-};
-
-struct SetElem {
-  Value value;
-  std::vector<Dot> tags;  // the adds not yet removed, sorted
-};
-
-struct Object {
-  Object(ObjectKind k, std::optional<ObjectId> p, ReplicaId replica);
-  ObjectKind kind;
-  std::optional<ObjectId> parent;
-  std::map<std::string, std::vector<Entry>, std::less<>> map;  // entries sorted by dot
-  std::vector<Entry> reg;                                      // sorted by dot
-  std::map<std::string, SetElem> set;                          // by set_key(value)
-  std::uint64_t counter = 0;                                   // wrapping int64
-  std::unique_ptr<Text> text;
-  std::unique_ptr<List<Value>> list;
-};
 
 struct ObserverEntry {
   ObjectId target;
@@ -51,72 +29,104 @@ struct Observers {
   std::uint64_t next = 1;
 };
 
-// An object's visible content, captured before a batch touches it.
-struct View {
-  std::string text;
-  std::vector<Value> values;  // list elements, register or set values
-  std::map<std::string, Value> map;
-  std::int64_t counter = 0;
-};
-
-struct Stored {
+// A record waiting for its causal past, with its canonical bytes.
+struct Waiting {
   TxRecord record;
-  Bytes encoded;
+  Bytes bytes;
 };
-
 using PendingKey = std::pair<ReplicaId, std::uint64_t>;
 
-struct DocImpl {
-  explicit DocImpl(ReplicaId r) : replica(r) {}
+class DocImpl {
+ public:
+  explicit DocImpl(ReplicaId r) : replica_(r) {}
 
-  ReplicaId replica;
-  VersionVector sv;
-  std::uint64_t lamport = 0;
-  std::map<ObjectId, Object> objects;
-  std::map<TxKey, Stored> history;
-  std::map<PendingKey, TxRecord> pending;
-  std::uint64_t pending_ops = 0;
-  std::uint64_t max_pending_ops = kMaxPendingOps;
-  std::shared_ptr<Observers> observers = std::make_shared<Observers>();
-  std::uint64_t observer_errors = 0;
-  std::function<void(std::span<const std::uint8_t>)> commit_hook;
+  [[nodiscard]] ReplicaId replica() const noexcept { return replica_; }
+  [[nodiscard]] const VersionVector& state_vector() const noexcept { return sv_; }
+  [[nodiscard]] const OpLog& log() const noexcept { return log_; }
 
-  bool in_tx = false;
-  TxRecord open;                     // the open transaction's record
-  std::map<ObjectId, View> touched;  // batch: objects changed, with their old view
-  bool capture = false;              // batch: someone observes
-
-  // Objects (objects.cpp).
+  // --- objects (objects.cpp)
   [[nodiscard]] const Object* find(const ObjectId& id) const;
-  // The object an op targets: roots are created on demand; nullptr for an
-  // unknown nested id.
-  Object* target(const ObjectId& id);
-  void create(const ObjectId& parent, const Dot& dot, ObjectKind kind);
-  void apply_op(const Op& op, const Dot& dot, std::uint64_t stamp);
-  [[nodiscard]] View view(const ObjectId& id) const;
+  // Throws std::invalid_argument when a root of this name exists only with
+  // another kind (a root name names one object).
+  void check_root_kind(const ObjectId& id) const;
   [[nodiscard]] std::uint64_t digest() const;
 
-  // Batches and observers (events.cpp).
+  // --- the open transaction (transaction.cpp drives these)
+  void begin_tx();
+  [[nodiscard]] bool in_tx() const noexcept { return in_tx_; }
+  // The object a local edit targets, created if it is a root; throws
+  // std::invalid_argument for an unknown nested object or a root kind clash.
+  Object& local_target(const ObjectId& id);
+  // The first dot the next local op takes, and its Lamport time.
+  [[nodiscard]] Dot next_dot() const noexcept { return {replica_, open_.first + open_.width}; }
+  [[nodiscard]] std::uint64_t next_lamport() const noexcept { return open_.lamport + open_.width; }
+  // Applies a local op through the same path as a remote one, and records it.
+  void apply_local(Op&& op);
+  // Records an op a sequence state already applied.
+  void record_local(Op&& op);
+  // A nested object a local list insert created at `dot`.
+  void create(const ObjectId& parent, const Dot& dot, ObjectKind kind);
+  // Starts capturing `o`'s changes if observers are waiting for this batch.
+  void touch(const ObjectId& id, Object& o);
+  // Ends the transaction: its update (empty when nothing changed), events sent.
+  Bytes commit_tx(const std::string& origin);
+
+  // --- remote updates (apply.cpp)
+  result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
+  [[nodiscard]] std::uint64_t pending_count() const noexcept { return pending_ops_; }
+  [[nodiscard]] Bytes encode_pending() const;
+  void set_max_pending_ops(std::uint64_t n) noexcept { max_pending_ops_ = n; }
+  [[nodiscard]] std::uint64_t max_pending_ops() const noexcept { return max_pending_ops_; }
+
+  // --- observers (events.cpp)
+  [[nodiscard]] Subscription observe(const ObjectId& id, ObserverFn fn, PositionUnit unit,
+                                     bool deep);
+  [[nodiscard]] std::uint64_t observer_errors() const noexcept { return observer_errors_; }
+  void set_commit_hook(std::function<void(std::span<const std::uint8_t>)> hook) {
+    commit_hook_ = std::move(hook);
+  }
+  // What survives adopting a snapshot: observers, hook, limits.
+  void take_settings_from(DocImpl& other);
+
+ private:
+  // Objects (objects.cpp).
+  Object* target(const ObjectId& id);  // roots created on demand; nullptr: unknown nested
+  void apply_op(const Op& op, const Dot& dot, std::uint64_t lamport);
+  // Every element and object `rec` names exists here or in `overlay` (which it
+  // then extends by what `rec` inserts and creates).
+  struct Overlay {
+    std::map<ObjectId, DotSet> elements;
+    std::map<ObjectId, ObjectKind> created;
+  };
+  result<void> validate(const TxRecord& rec, Overlay& overlay) const;
+  // Integrates a ready, validated record and keeps its bytes.
+  void integrate(const TxRecord& rec, std::span<const std::uint8_t> bytes);
+
+  // Batches (events.cpp).
   void begin_batch();
-  void touch(const ObjectId& id);
   void end_batch(const std::string& origin, bool local);
 
-  // History (doc.cpp).
-  void integrate(TxRecord&& rec);
-  Dot next_dot() const { return {replica, open.first + open.ops.size()}; }
-  void record_local(Op&& op);  // appends an already-applied local op
+  ReplicaId replica_;
+  VersionVector sv_;
+  std::uint64_t max_lamport_ = 0;
+  OpLog log_;
+  std::map<ObjectId, Object> objects_;
+
+  std::map<PendingKey, Waiting> pending_;
+  std::uint64_t pending_ops_ = 0;
+  std::uint64_t max_pending_ops_ = kMaxPendingOps;
+
+  bool in_tx_ = false;
+  TxRecord open_;
+  // The state vector at this replica's previous commit: a record's deps are
+  // what changed since (its previous record carries the rest).
+  VersionVector deps_base_;
+
+  std::shared_ptr<Observers> observers_ = std::make_shared<Observers>();
+  std::uint64_t observer_errors_ = 0;
+  std::function<void(std::span<const std::uint8_t>)> commit_hook_;
+  bool capture_ = false;           // this batch has observers
+  std::vector<ObjectId> touched_;  // objects changed in this batch, in first-touch order
 };
-
-// The canonical encoding of a value, as a map key (a string: GCC 12 warns
-// falsely on ordered maps of byte vectors).
-[[nodiscard]] inline std::string set_key(const Value& v) {
-  const Bytes b = v.encoded();
-  return std::string(b.begin(), b.end());
-}
-
-// Reads.
-[[nodiscard]] std::optional<Value> lww_of(const std::vector<Entry>& entries);
-void insert_sorted(std::vector<Entry>& entries, Entry e);
-void drop_superseded(std::vector<Entry>& entries, const std::vector<Dot>& dots);
 
 }  // namespace weft::detail::doc

@@ -1,6 +1,8 @@
-// The record format. Each record carries a small replica table (its own
-// replica first, then the others it mentions, ascending) so that dots cost an
-// index instead of a 64-bit id. Layout in docs/doc.md.
+// The record format (layout in docs/doc.md). Each record carries a small
+// replica table (its own replica first, then the others it names, ascending)
+// so that a dot costs a table index instead of a 64-bit id; a dot of the
+// record's own replica is written as its distance back from the op naming it,
+// which is small while a user types.
 #include "record.hpp"
 
 #include <algorithm>
@@ -8,56 +10,26 @@
 #include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
 #include "weft/encoding/utf8.hpp"
-#include "weft/types/list.hpp"
-#include "weft/types/text.hpp"
 
 namespace weft::detail::doc {
 namespace {
 
-bool op_targets_ok(OpKind k, ObjectKind o) {
-  switch (k) {
-    case OpKind::map_set:
-    case OpKind::map_remove:
-      return o == ObjectKind::map;
-    case OpKind::seq_edit:
-      return o == ObjectKind::text || o == ObjectKind::list;
-    case OpKind::counter_add:
-      return o == ObjectKind::counter;
-    case OpKind::reg_set:
-      return o == ObjectKind::lww_register || o == ObjectKind::mv_register;
-    case OpKind::set_add:
-    case OpKind::set_remove:
-      return o == ObjectKind::set;
-  }
-  return false;
-}
-
-bool has_key(OpKind k) {
-  return k == OpKind::map_set || k == OpKind::map_remove;
-}
-bool has_value(OpKind k) {
-  return k == OpKind::map_set || k == OpKind::reg_set || k == OpKind::set_add ||
-         k == OpKind::set_remove;
-}
-bool has_supersedes(OpKind k) {
-  return k == OpKind::map_set || k == OpKind::map_remove || k == OpKind::reg_set ||
-         k == OpKind::set_remove;
-}
-bool may_create(OpKind k) {
-  return k == OpKind::map_set || k == OpKind::reg_set || k == OpKind::seq_edit;
-}
+constexpr std::uint8_t kNestedTarget = 0x10;
+constexpr std::uint8_t kSameTarget = 0x20;
+constexpr std::uint8_t kHasLeft = 1;
+constexpr std::uint8_t kHasRight = 2;
 
 class ReplicaTable {
  public:
   explicit ReplicaTable(const TxRecord& t) {
     ids_.push_back(t.replica);
-    auto add = [&](ReplicaId r) {
-      if (r != t.replica) ids_.push_back(r);
+    auto add = [&](const Dot& d) {
+      if (!d.is_nil() && d.replica != t.replica) ids_.push_back(d.replica);
     };
-    for (const auto& e : t.deps.entries()) add(e.replica);
-    for (const auto& op : t.ops) {
-      if (!op.target.is_root()) add(op.target.dot.replica);
-      for (const auto& d : op.supersedes) add(d.replica);
+    for (const auto& e : t.deps.entries()) add(Dot{e.replica, e.counter});
+    for (const Op& op : t.ops) {
+      if (!op.target.is_root()) add(op.target.dot);
+      for_each_named_dot(op.body, add);
     }
     std::sort(ids_.begin() + 1, ids_.end());
     ids_.erase(std::unique(ids_.begin() + 1, ids_.end()), ids_.end());
@@ -73,211 +45,416 @@ class ReplicaTable {
   std::vector<ReplicaId> ids_;
 };
 
-void write_dot(Writer& w, const ReplicaTable& table, const Dot& d) {
-  w.varint(table.index(d.replica));
-  w.varint(d.counter);
-}
+// --- writing ---------------------------------------------------------------
 
-result<Dot> read_dot(Reader& r, const std::vector<ReplicaId>& table) {
-  auto idx = r.varint();
-  if (!idx) return idx.error();
-  auto ctr = r.varint();
-  if (!ctr) return ctr.error();
-  if (*idx >= table.size() || *ctr == 0) return errc::invalid_value;
-  return Dot{table[static_cast<std::size_t>(*idx)], *ctr};
-}
+class RecordWriter {
+ public:
+  RecordWriter(Writer& w, const TxRecord& t) : w_(w), t_(t), table_(t) {}
 
-// A dot the op at doc counter `own` may refer to: one of its causal past.
-bool in_past(const TxRecord& t, std::uint64_t own, const Dot& d) {
-  if (d.replica == t.replica) return d.counter < own;
-  return d.counter <= t.deps.get(d.replica);
-}
-
-template <class Store>
-bool engine_ok(std::span<const std::uint8_t> bytes, ReplicaId own) {
-  auto ops = seq::Engine<Store>::decode_ops(bytes);
-  if (!ops || ops->first.empty()) return false;
-  return std::all_of(ops->first.begin(), ops->first.end(),
-                     [&](const seq::WireOp& w) { return w.replica == own; });
-}
-
-result<Op> read_op(Reader& r, const TxRecord& t, const std::vector<ReplicaId>& table,
-                   std::uint64_t own) {
-  Op op;
-  auto kind = r.u8();
-  if (!kind) return kind.error();
-  if (*kind >= kOpKindCount) return errc::invalid_value;
-  op.kind = static_cast<OpKind>(*kind);
-
-  auto tk = r.u8();
-  if (!tk) return tk.error();
-  if ((*tk & 0x7F) >= kObjectKindCount || (*tk & 0x70) != 0) return errc::invalid_value;
-  op.target.kind = static_cast<ObjectKind>(*tk & 0x7F);
-  if (*tk & 0x80) {
-    auto d = read_dot(r, table);
-    if (!d) return d.error();
-    if (!in_past(t, own, *d)) return errc::causality_violation;
-    op.target.dot = *d;
-  } else {
-    auto name = decode_value<std::string>(r);
-    if (!name) return name.error();
-    if (name->empty()) return errc::invalid_value;
-    op.target.root = std::move(*name);
-  }
-  if (!op_targets_ok(op.kind, op.target.kind)) return errc::invalid_value;
-
-  if (has_key(op.kind)) {
-    auto key = decode_value<std::string>(r);
-    if (!key) return key.error();
-    op.key = std::move(*key);
-  }
-  if (op.kind == OpKind::seq_edit) {
-    auto b = r.bytes();
-    if (!b) return b.error();
-    const bool ok = op.target.kind == ObjectKind::text
-                        ? engine_ok<seq::TextStore>(*b, t.replica)
-                        : engine_ok<seq::ListStore<Value>>(*b, t.replica);
-    if (!ok) return errc::invalid_value;
-    op.engine.assign(b->begin(), b->end());
-  }
-  if (op.kind == OpKind::counter_add) {
-    auto d = r.zigzag();
-    if (!d) return d.error();
-    op.delta = *d;
-  }
-  if (has_value(op.kind)) {
-    auto v = decode_value<Value>(r);
-    if (!v) return v.error();
-    op.value = std::move(*v);
-  }
-  if (has_supersedes(op.kind)) {
-    auto n = r.count(2);
-    if (!n) return n.error();
-    op.supersedes.reserve(*n);
-    for (std::size_t i = 0; i < *n; ++i) {
-      auto d = read_dot(r, table);
-      if (!d) return d.error();
-      if (!in_past(t, own, *d)) return errc::causality_violation;
-      if (!op.supersedes.empty() && !(op.supersedes.back() < *d)) return errc::non_canonical;
-      op.supersedes.push_back(*d);
+  void write() {
+    w_.varint(table_.ids().size());
+    for (ReplicaId r : table_.ids()) w_.varint(r.value());
+    w_.varint(t_.first);
+    w_.zigzag(static_cast<std::int64_t>(t_.lamport - t_.first));
+    w_.varint(t_.deps.size());
+    for (const auto& e : t_.deps.entries()) {
+      w_.varint(table_.index(e.replica));
+      w_.varint(e.counter);
+    }
+    w_.varint(t_.ops.size());
+    std::uint64_t own = t_.first;
+    const ObjectId* prev = nullptr;
+    for (const Op& op : t_.ops) {
+      own_ = own;
+      const auto kind = static_cast<std::uint8_t>(op.body.index());
+      if (prev != nullptr && *prev == op.target) {
+        w_.u8(kind | kSameTarget);
+      } else if (op.target.is_root()) {
+        w_.u8(kind);
+        w_.u8(static_cast<std::uint8_t>(op.target.kind));
+        w_.string(op.target.root);
+      } else {
+        w_.u8(kind | kNestedTarget);
+        w_.u8(static_cast<std::uint8_t>(op.target.kind));
+        dot(op.target.dot);
+      }
+      std::visit([&](const auto& b) { body(b); }, op.body);
+      prev = &op.target;
+      own += op.width();
     }
   }
-  if (may_create(op.kind)) {
-    auto c = r.u8();
-    if (!c) return c.error();
-    if (*c > kObjectKindCount) return errc::invalid_value;
-    if (*c != 0) {
-      op.creates = static_cast<ObjectKind>(*c - 1);
-      if (op.kind == OpKind::seq_edit && op.target.kind != ObjectKind::list) {
-        return errc::invalid_value;
+
+ private:
+  void dot(const Dot& d) {
+    const std::uint64_t i = table_.index(d.replica);
+    w_.varint(i);
+    w_.varint(i == 0 ? own_ - d.counter - 1 : d.counter);
+  }
+  void dots(const std::vector<Dot>& ds) {
+    w_.varint(ds.size());
+    for (const Dot& d : ds) dot(d);
+  }
+  void origins(const Dot& left, const Dot& right) {
+    w_.u8(static_cast<std::uint8_t>((left.is_nil() ? 0 : kHasLeft) |
+                                    (right.is_nil() ? 0 : kHasRight)));
+    if (!left.is_nil()) dot(left);
+    if (!right.is_nil()) dot(right);
+  }
+  void body(const MapSet& b) {
+    w_.string(b.key);
+    encode_value(w_, b.value);
+    dots(b.supersedes);
+  }
+  void body(const MapRemove& b) {
+    w_.string(b.key);
+    dots(b.supersedes);
+  }
+  void body(const TextInsert& b) {
+    origins(b.left, b.right);
+    w_.string(b.text);
+  }
+  void body(const ListInsert& b) {
+    origins(b.left, b.right);
+    w_.varint(b.values.size());
+    for (const Value& v : b.values) encode_value(w_, v);
+  }
+  void body(const SeqDelete& b) {
+    w_.varint(std::uint64_t{b.len} << 1 | (b.backward ? 1 : 0));
+    dot(b.target);
+  }
+  void body(const CounterAdd& b) { w_.zigzag(b.delta); }
+  void body(const RegisterSet& b) {
+    encode_value(w_, b.value);
+    dots(b.supersedes);
+  }
+  void body(const SetAdd& b) { encode_value(w_, b.value); }
+  void body(const SetRemove& b) {
+    encode_value(w_, b.value);
+    dots(b.supersedes);
+  }
+
+  Writer& w_;
+  const TxRecord& t_;
+  ReplicaTable table_;
+  std::uint64_t own_ = 0;  // the first dot of the op being written
+};
+
+// --- reading ---------------------------------------------------------------
+
+template <class T>
+result<T> fail(errc e) {
+  return result<T>(boost::system::in_place_error, e);
+}
+
+class RecordReader {
+ public:
+  explicit RecordReader(Reader& r) : r_(r) {}
+
+  result<TxRecord> read() {
+    if (auto ok = header(); !ok) return ok.error();
+    auto nops = r_.count(2);
+    if (!nops) return nops.error();
+    if (*nops == 0) return errc::invalid_value;
+    t_.ops.reserve(*nops);
+    own_ = t_.first;
+    for (std::size_t i = 0; i < *nops; ++i) {
+      auto op = read_op();
+      if (!op) return op.error();
+      const std::uint64_t w = op->width();
+      if (w > kMaxClock - own_) return errc::clock_overflow;
+      own_ += w;
+      t_.ops.push_back(std::move(*op));
+    }
+    t_.width = own_ - t_.first;
+    // The record's last dot, and its Lamport time, must leave room for more.
+    if (t_.last() >= kMaxClock || t_.lamport_of(t_.last()) >= kMaxClock) {
+      return errc::clock_overflow;
+    }
+    return std::move(t_);
+  }
+
+ private:
+  result<void> header() {
+    auto nrep = r_.count(1);
+    if (!nrep) return nrep.error();
+    if (*nrep == 0) return errc::invalid_value;
+    table_.reserve(*nrep);
+    for (std::size_t i = 0; i < *nrep; ++i) {
+      auto id = r_.varint();
+      if (!id) return id.error();
+      if (*id == 0) return errc::invalid_value;
+      if (i > 1 && !(table_.back().value() < *id)) return errc::non_canonical;
+      if (i > 0 && *id == table_[0].value()) return errc::non_canonical;
+      table_.emplace_back(*id);
+    }
+    t_.replica = table_[0];
+    auto first = r_.varint();
+    if (!first) return first.error();
+    if (*first == 0) return errc::invalid_value;
+    if (*first >= kMaxClock) return errc::clock_overflow;
+    t_.first = *first;
+    auto lamport = r_.zigzag();
+    if (!lamport) return lamport.error();
+    const std::uint64_t l = t_.first + static_cast<std::uint64_t>(*lamport);
+    if (*lamport < 0 && static_cast<std::uint64_t>(-(*lamport + 1)) >= t_.first - 1) {
+      return errc::invalid_value;  // Lamport time 0 or below
+    }
+    if (*lamport > 0 && l >= kMaxClock) return errc::clock_overflow;
+    t_.lamport = l;
+    auto ndeps = r_.count(2);
+    if (!ndeps) return ndeps.error();
+    std::uint64_t prev_index = 0;
+    for (std::size_t i = 0; i < *ndeps; ++i) {
+      auto idx = r_.varint();
+      if (!idx) return idx.error();
+      auto ctr = r_.varint();
+      if (!ctr) return ctr.error();
+      if (*idx == 0 || *idx >= table_.size() || *ctr == 0) return errc::invalid_value;
+      if (*idx <= prev_index) return errc::non_canonical;
+      prev_index = *idx;
+      t_.deps.advance(table_[static_cast<std::size_t>(*idx)], *ctr);
+    }
+    return {};
+  }
+
+  // A dot some op names: always in the record's causal past (an earlier dot of
+  // its own replica, or one its deps cover).
+  result<Dot> dot() {
+    auto idx = r_.varint();
+    if (!idx) return idx.error();
+    auto v = r_.varint();
+    if (!v) return v.error();
+    if (*idx >= table_.size()) return errc::invalid_value;
+    if (*idx == 0) {
+      if (*v >= own_ - 1) return errc::causality_violation;  // not before this op
+      return Dot{t_.replica, own_ - 1 - *v};
+    }
+    const ReplicaId r = table_[static_cast<std::size_t>(*idx)];
+    if (*v == 0) return errc::invalid_value;
+    if (*v > t_.deps.get(r)) return errc::causality_violation;
+    return Dot{r, *v};
+  }
+  result<Dot> maybe_dot(bool present) {
+    if (!present) return Dot{};
+    return dot();
+  }
+  result<std::vector<Dot>> dots(bool non_empty) {
+    auto n = r_.count(2);
+    if (!n) return n.error();
+    if (non_empty && *n == 0) return errc::invalid_value;
+    std::vector<Dot> out;
+    out.reserve(*n);
+    for (std::size_t i = 0; i < *n; ++i) {
+      auto d = dot();
+      if (!d) return d.error();
+      if (!out.empty() && !(out.back() < *d)) return errc::non_canonical;
+      out.push_back(*d);
+    }
+    return out;
+  }
+  // A value; `self` is the dot an object reference may create (nil: none).
+  result<Value> value(const Dot& self) {
+    auto v = decode_value<Value>(r_);
+    if (!v) return v.error();
+    if (v->is<ObjectRef>()) {
+      const Dot& d = v->as<ObjectRef>().id;
+      if (d != self && !in_past(d)) return errc::causality_violation;
+    }
+    return v;
+  }
+  [[nodiscard]] bool in_past(const Dot& d) const {
+    return d.replica == t_.replica ? d.counter < own_ : d.counter <= t_.deps.get(d.replica);
+  }
+  result<std::string> key() { return decode_value<std::string>(r_); }
+
+  result<Op> read_op() {
+    auto head = r_.u8();
+    if (!head) return head.error();
+    const std::uint8_t kind = *head & 0x0F;
+    if (kind >= std::variant_size_v<OpBody> || (*head & 0xC0) != 0) return errc::invalid_value;
+    Op op;
+    if ((*head & kSameTarget) != 0) {
+      if (t_.ops.empty() || (*head & kNestedTarget) != 0) return errc::invalid_value;
+      op.target = t_.ops.back().target;
+    } else {
+      auto ok = *head & kNestedTarget ? nested_target(op.target) : root_target(op.target);
+      if (!ok) return ok.error();
+      if (!t_.ops.empty() && t_.ops.back().target == op.target) return errc::non_canonical;
+    }
+    auto body = read_body(kind);
+    if (!body) return body.error();
+    op.body = std::move(*body);
+    if (!targets(op.body, op.target.kind)) return errc::invalid_value;
+    return op;
+  }
+  result<ObjectKind> object_kind() {
+    auto k = r_.u8();
+    if (!k) return k.error();
+    if (*k >= kObjectKindCount) return errc::invalid_value;
+    return static_cast<ObjectKind>(*k);
+  }
+  result<void> root_target(ObjectId& id) {
+    auto k = object_kind();
+    if (!k) return k.error();
+    auto name = key();
+    if (!name) return name.error();
+    if (name->empty()) return errc::invalid_value;
+    id = ObjectId::named(std::move(*name), *k);
+    return {};
+  }
+  result<void> nested_target(ObjectId& id) {
+    auto k = object_kind();
+    if (!k) return k.error();
+    auto d = dot();
+    if (!d) return d.error();
+    id = ObjectId{{}, *d, *k};
+    return {};
+  }
+
+  result<OpBody> read_body(std::uint8_t kind) {
+    switch (kind) {
+      case 0: {
+        MapSet b;
+        auto k = key();
+        if (!k) return k.error();
+        auto v = value(Dot{t_.replica, own_});
+        if (!v) return v.error();
+        auto s = dots(false);
+        if (!s) return s.error();
+        b.key = std::move(*k), b.value = std::move(*v), b.supersedes = std::move(*s);
+        return OpBody(std::move(b));
+      }
+      case 1: {
+        MapRemove b;
+        auto k = key();
+        if (!k) return k.error();
+        auto s = dots(true);
+        if (!s) return s.error();
+        b.key = std::move(*k), b.supersedes = std::move(*s);
+        return OpBody(std::move(b));
+      }
+      case 2:
+        return text_insert();
+      case 3:
+        return list_insert();
+      case 4: {
+        auto head = r_.varint();
+        if (!head) return head.error();
+        SeqDelete b;
+        const std::uint64_t len = *head >> 1;
+        b.backward = (*head & 1) != 0;
+        if (len == 0 || len > 0x7FFFFFFFu || (b.backward && len == 1)) return errc::invalid_value;
+        b.len = static_cast<std::uint32_t>(len);
+        auto d = dot();
+        if (!d) return d.error();
+        b.target = *d;
+        // Every target in the causal past: the highest one is enough.
+        if (b.backward ? d->counter < len : d->counter > kMaxClock - len) {
+          return errc::invalid_value;
+        }
+        if (!b.backward && !in_past(Dot{d->replica, d->counter + len - 1})) {
+          return errc::causality_violation;
+        }
+        return OpBody(b);
+      }
+      case 5: {
+        auto d = r_.zigzag();
+        if (!d) return d.error();
+        return OpBody(CounterAdd{*d});
+      }
+      case 6: {
+        RegisterSet b;
+        auto v = value(Dot{t_.replica, own_});
+        if (!v) return v.error();
+        auto s = dots(false);
+        if (!s) return s.error();
+        b.value = std::move(*v), b.supersedes = std::move(*s);
+        return OpBody(std::move(b));
+      }
+      case 7: {
+        auto v = value(Dot{});
+        if (!v) return v.error();
+        return OpBody(SetAdd{std::move(*v)});
+      }
+      default: {
+        SetRemove b;
+        auto v = value(Dot{});
+        if (!v) return v.error();
+        auto s = dots(true);
+        if (!s) return s.error();
+        b.value = std::move(*v), b.supersedes = std::move(*s);
+        return OpBody(std::move(b));
       }
     }
   }
-  if (op.value.is<ObjectRef>()) {
-    const auto& ref = op.value.as<ObjectRef>();
-    const bool self = ref.id == Dot{t.replica, own};
-    if (self ? !(op.creates && *op.creates == ref.kind) : !in_past(t, own, ref.id)) {
-      return errc::causality_violation;
+  result<std::uint8_t> origin_flags() {
+    auto f = r_.u8();
+    if (!f) return f.error();
+    if ((*f & ~(kHasLeft | kHasRight)) != 0) return errc::invalid_value;
+    return *f;
+  }
+  result<OpBody> text_insert() {
+    auto f = origin_flags();
+    if (!f) return f.error();
+    TextInsert b;
+    auto l = maybe_dot((*f & kHasLeft) != 0);
+    if (!l) return l.error();
+    auto rr = maybe_dot((*f & kHasRight) != 0);
+    if (!rr) return rr.error();
+    auto s = key();
+    if (!s) return s.error();
+    const std::uint64_t n = measure_utf8(*s).code_points;
+    if (n == 0 || n > 0x7FFFFFFFu) return errc::invalid_value;
+    b.left = *l, b.right = *rr, b.text = std::move(*s), b.len = static_cast<std::uint32_t>(n);
+    return OpBody(std::move(b));
+  }
+  result<OpBody> list_insert() {
+    auto f = origin_flags();
+    if (!f) return f.error();
+    ListInsert b;
+    auto l = maybe_dot((*f & kHasLeft) != 0);
+    if (!l) return l.error();
+    auto rr = maybe_dot((*f & kHasRight) != 0);
+    if (!rr) return rr.error();
+    auto n = r_.count(1);
+    if (!n) return n.error();
+    if (*n == 0 || *n > 0x7FFFFFFFu) return errc::invalid_value;
+    b.left = *l, b.right = *rr;
+    b.values.reserve(*n);
+    for (std::size_t i = 0; i < *n; ++i) {
+      auto v = value(Dot{t_.replica, own_ + i});
+      if (!v) return v.error();
+      b.values.push_back(std::move(*v));
     }
-  } else if (op.creates && op.kind != OpKind::seq_edit) {
-    return errc::invalid_value;  // a created object must be what the op writes
+    return OpBody(std::move(b));
   }
-  return op;
-}
 
-}  // namespace
-
-void encode_record(Writer& w, const TxRecord& t) {
-  const ReplicaTable table(t);
-  w.varint(table.ids().size());
-  for (ReplicaId r : table.ids()) w.varint(r.value());
-  w.varint(t.first);
-  w.varint(t.lamport);
-  w.varint(t.deps.size());
-  for (const auto& e : t.deps.entries()) write_dot(w, table, Dot{e.replica, e.counter});
-  w.varint(t.ops.size());
-  for (const Op& op : t.ops) {
-    w.u8(static_cast<std::uint8_t>(op.kind));
-    const auto tk = static_cast<std::uint8_t>(op.target.kind);
-    if (op.target.is_root()) {
-      w.u8(tk);
-      w.string(op.target.root);
-    } else {
-      w.u8(static_cast<std::uint8_t>(tk | 0x80));
-      write_dot(w, table, op.target.dot);
-    }
-    if (has_key(op.kind)) w.string(op.key);
-    if (op.kind == OpKind::seq_edit) w.bytes(op.engine);
-    if (op.kind == OpKind::counter_add) w.zigzag(op.delta);
-    if (has_value(op.kind)) encode_value(w, op.value);
-    if (has_supersedes(op.kind)) {
-      w.varint(op.supersedes.size());
-      for (const Dot& d : op.supersedes) write_dot(w, table, d);
-    }
-    if (may_create(op.kind)) {
-      w.u8(op.creates ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*op.creates) + 1) : 0);
-    }
-  }
-}
-
-result<TxRecord> decode_record(Reader& r) {
-  TxRecord t;
-  auto nrep = r.count(1);
-  if (!nrep) return nrep.error();
-  if (*nrep == 0) return errc::invalid_value;
-  std::vector<ReplicaId> table;
-  table.reserve(*nrep);
-  for (std::size_t i = 0; i < *nrep; ++i) {
-    auto id = r.varint();
-    if (!id) return id.error();
-    if (*id == 0) return errc::invalid_value;
-    if (i > 1 && !(table.back().value() < *id)) return errc::non_canonical;
-    if (i > 0 && *id == table[0].value()) return errc::non_canonical;
-    table.emplace_back(*id);
-  }
-  t.replica = table[0];
-  auto first = r.varint();
-  if (!first) return first.error();
-  auto lamport = r.varint();
-  if (!lamport) return lamport.error();
-  if (*first == 0 || *lamport == 0) return errc::invalid_value;
-  t.first = *first;
-  t.lamport = *lamport;
-  auto ndeps = r.count(2);
-  if (!ndeps) return ndeps.error();
-  for (std::size_t i = 0; i < *ndeps; ++i) {
-    auto d = read_dot(r, table);
-    if (!d) return d.error();
-    if (d->replica == t.replica || t.deps.get(d->replica) != 0) return errc::invalid_value;
-    t.deps.advance(*d);
-  }
-  auto nops = r.count(3);
-  if (!nops) return nops.error();
-  if (*nops == 0 || t.first > UINT64_MAX - *nops) return errc::invalid_value;
-  t.ops.reserve(*nops);
-  for (std::size_t i = 0; i < *nops; ++i) {
-    auto op = read_op(r, t, table, t.first + i);
-    if (!op) return op.error();
-    t.ops.push_back(std::move(*op));
-  }
-  return t;
-}
-
-namespace {
+  Reader& r_;
+  TxRecord t_;
+  std::vector<ReplicaId> table_;
+  std::uint64_t own_ = 0;  // the first dot of the op being read
+};
 
 // Payloads at least this large are deflated when that makes them smaller:
-// snapshots and catch-up updates repeat replica ids, object names and engine
-// headers record after record. A single keystroke's update stays plain.
+// snapshots and catch-up updates repeat replica ids and object names record
+// after record. A single keystroke's update stays plain.
 constexpr std::size_t kDeflateFrom = 512;
 // The largest inflated payload accepted (a hostile size cannot allocate more).
 constexpr std::uint64_t kMaxInflated = std::uint64_t{1} << 30;
 
 }  // namespace
 
-Bytes frame_update(std::span<const Bytes> encoded_records) {
+void encode_record(Writer& w, const TxRecord& t) {
+  RecordWriter(w, t).write();
+}
+
+Bytes frame_update(std::span<const std::span<const std::uint8_t>> records) {
   Writer payload;
-  payload.varint(encoded_records.size());
-  for (const Bytes& b : encoded_records) payload.raw(b);
+  std::size_t size = 0;
+  for (const auto& b : records) size += b.size();
+  payload.reserve(size + 10);
+  payload.varint(records.size());
+  for (const auto& b : records) payload.raw(b);
   if (payload.size() >= kDeflateFrom) {
     if (const Bytes packed = deflate_compress(payload.view(), 6);
         packed.size() + 8 < payload.size()) {
@@ -292,8 +469,7 @@ Bytes frame_update(std::span<const Bytes> encoded_records) {
   return finish_frame(std::move(w));
 }
 
-result<std::vector<TxRecord>> decode_update(std::span<const std::uint8_t> bytes) {
-  Bytes inflated;
+result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated) {
   auto r = open_frame(bytes, TypeTag::doc_update);
   if (!r && r.error() == errc::wrong_type) {
     auto packed = open_frame(bytes, TypeTag::doc_update_deflated);
@@ -308,14 +484,16 @@ result<std::vector<TxRecord>> decode_update(std::span<const std::uint8_t> bytes)
     r = Reader(inflated);
   }
   if (!r) return r.error();
+  const std::span<const std::uint8_t> payload = r->input();
   auto n = r->count(9);
   if (!n) return n.error();
-  std::vector<TxRecord> out;
+  std::vector<Received> out;
   out.reserve(*n);
   for (std::size_t i = 0; i < *n; ++i) {
-    auto t = decode_record(*r);
+    const std::size_t start = r->position();
+    auto t = RecordReader(*r).read();
     if (!t) return t.error();
-    out.push_back(std::move(*t));
+    out.push_back({std::move(*t), payload.subspan(start, r->position() - start)});
   }
   if (auto end = r->expect_end(); !end) return end.error();
   return out;

@@ -1,52 +1,41 @@
 #pragma once
 // Transaction records and their wire format (internal; see docs/doc.md).
 #include <cstdint>
-#include <optional>
-#include <string>
+#include <span>
 #include <vector>
 
+#include "ops.hpp"
 #include "weft/core/version_vector.hpp"
-#include "weft/doc/value.hpp"
 #include "weft/encoding/reader.hpp"
 #include "weft/encoding/writer.hpp"
 
 namespace weft::detail::doc {
 
-enum class OpKind : std::uint8_t {
-  map_set = 0,
-  map_remove = 1,
-  seq_edit = 2,
-  counter_add = 3,
-  reg_set = 4,
-  set_add = 5,
-  set_remove = 6,
-};
-inline constexpr std::uint8_t kOpKindCount = 7;
-
-struct Op {
-  OpKind kind = OpKind::map_set;
-  ObjectId target;
-  std::string key;                    // map_set, map_remove
-  Value value;                        // map_set, reg_set, set_add, set_remove
-  std::vector<Dot> supersedes;        // map_set, map_remove, reg_set, set_remove
-  Bytes engine;                       // seq_edit: the sequence engine's update
-  std::int64_t delta = 0;             // counter_add
-  std::optional<ObjectKind> creates;  // this op's dot names a new object of this kind
-};
+// Counters and Lamport clocks stay below this: a record reaching it is refused
+// (errc::clock_overflow), so an accepted record always leaves room for 2^62
+// more local edits and no clock can wrap.
+inline constexpr std::uint64_t kMaxClock = std::uint64_t{1} << 62;
 
 struct TxRecord {
   ReplicaId replica;
-  std::uint64_t first = 0;
-  std::uint64_t lamport = 0;
-  VersionVector deps;  // without the replica's own entry (implied: first - 1)
+  std::uint64_t first = 0;    // counter of the first dot
+  std::uint64_t lamport = 0;  // Lamport time of the first dot; dot first + i has lamport + i
+  // What the record depends on besides its replica's previous record: the
+  // entries of the author's state vector that changed since that record, plus
+  // those of every replica whose dots the ops name (so each named dot is
+  // provably in the record's causal past).
+  VersionVector deps;
   std::vector<Op> ops;
+  std::uint64_t width = 0;  // dots consumed, the sum of the ops' widths
 
-  [[nodiscard]] std::uint64_t last() const noexcept { return first + ops.size() - 1; }
-  [[nodiscard]] Dot dot(std::size_t i) const noexcept { return {replica, first + i}; }
+  [[nodiscard]] std::uint64_t last() const noexcept { return first + width - 1; }
+  [[nodiscard]] std::uint64_t lamport_of(std::uint64_t counter) const noexcept {
+    return lamport + (counter - first);
+  }
 };
 
-// Canonical order of records: a topological order, since a record's lamport
-// exceeds those of everything it depends on.
+// Canonical order of records: a topological order, since a record's Lamport
+// time exceeds that of every dot it depends on.
 struct TxKey {
   std::uint64_t lamport = 0;
   ReplicaId replica;
@@ -59,12 +48,19 @@ struct TxKey {
 
 // One record, canonical and self-delimiting.
 void encode_record(Writer& w, const TxRecord& t);
-// Decodes and validates one record (structure, kinds, causal sanity of every
-// referenced dot, sequence engine bytes). Never throws on input.
-result<TxRecord> decode_record(Reader& r);
+
+// A decoded record and its canonical bytes inside the update it came in.
+struct Received {
+  TxRecord record;
+  std::span<const std::uint8_t> bytes;
+};
 
 // A whole framed update: the records in the order given.
-[[nodiscard]] Bytes frame_update(std::span<const Bytes> encoded_records);
-result<std::vector<TxRecord>> decode_update(std::span<const std::uint8_t> bytes);
+[[nodiscard]] Bytes frame_update(std::span<const std::span<const std::uint8_t>> records);
+// Decodes and validates a framed update: structure, kinds, UTF-8, clocks, and
+// that every dot a record names is in its causal past. Never throws on input.
+// `inflated` keeps a deflated payload alive: the records' bytes point into it
+// or into `bytes`.
+result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated);
 
 }  // namespace weft::detail::doc

@@ -11,7 +11,6 @@ namespace weft {
 using detail::doc::DocImpl;
 using detail::doc::Object;
 using detail::doc::Op;
-using detail::doc::OpKind;
 
 namespace {
 
@@ -25,26 +24,6 @@ void check_value(const DocImpl& m, const Value& v) {
   if (v.is<ObjectRef>() && m.find(ObjectId::nested(v.as<ObjectRef>())) == nullptr) {
     throw std::invalid_argument("weft::Doc: reference to an unknown object");
   }
-}
-
-// Applies a non-sequence op locally (the same code path as a remote op).
-void local(DocImpl& m, Op&& op) {
-  m.apply_op(op, m.next_dot(), m.open.lamport);
-  m.record_local(std::move(op));
-}
-
-Op make(OpKind kind, const ObjectId& target) {
-  Op op;
-  op.kind = kind;
-  op.target = target;
-  return op;
-}
-
-std::vector<Dot> dots_of(const std::vector<detail::doc::Entry>& entries) {
-  std::vector<Dot> out;
-  out.reserve(entries.size());
-  for (const auto& e : entries) out.push_back(e.dot);
-  return out;
 }
 
 }  // namespace
@@ -69,39 +48,18 @@ Transaction::~Transaction() {
 Bytes Transaction::commit() {
   if (done_) throw std::logic_error("weft::Transaction::commit: already committed");
   done_ = true;
-  auto& m = *doc_->impl_;
-  m.in_tx = false;
-  Bytes out;
-  if (!m.open.ops.empty()) {
-    detail::doc::TxRecord rec = std::move(m.open);
-    m.open = {};
-    m.sv.advance(rec.replica, rec.last());
-    m.lamport = std::max(m.lamport, rec.lamport);
-    Writer w;
-    detail::doc::encode_record(w, rec);
-    Bytes encoded = std::move(w).take();
-    out = detail::doc::frame_update(std::span<const Bytes>(&encoded, 1));
-    const auto key = detail::doc::key_of(rec);
-    m.history.emplace(key, detail::doc::Stored{std::move(rec), std::move(encoded)});
-    if (m.commit_hook) {
-      try {
-        m.commit_hook(out);
-      } catch (...) {
-        ++m.observer_errors;  // the commit stands; the hook owner reports its own failure
-      }
-    }
-  }
-  m.end_batch(origin_, true);
-  return out;
+  return doc_->impl_->commit_tx(origin_);
 }
 
 ObjectId Transaction::checked(const ObjectId& id, ObjectKind a, ObjectKind b) const {
   if (done_) throw std::logic_error("weft::Transaction: already committed");
   if (id.kind != a && id.kind != b) throw std::invalid_argument("weft::Doc: wrong object kind");
+  const DocImpl& m = *doc_->impl_;
   if (id.is_root()) {
     if (id.root.empty()) throw std::invalid_argument("weft::Doc: empty root name");
     check_utf8(id.root);
-  } else if (doc_->impl_->find(id) == nullptr) {
+    m.check_root_kind(id);
+  } else if (m.find(id) == nullptr) {
     throw std::invalid_argument("weft::Doc: unknown nested object");
   }
   return id;
@@ -144,37 +102,30 @@ void MapRef::set(std::string_view key, const Value& value) {
   auto& m = impl();
   check_utf8(key);
   check_value(m, value);
-  Op op = make(OpKind::map_set, id_);
-  op.key = std::string(key);
-  op.value = value;
-  const Object* o = m.target(id_);
-  if (auto it = o->map.find(key); it != o->map.end()) op.supersedes = dots_of(it->second);
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  const auto* seen = o.as<detail::doc::MapState>().find(key);
+  m.apply_local(Op{
+      id_, detail::doc::MapSet{std::string(key), value, seen ? seen->dots() : std::vector<Dot>{}}});
 }
 
 ObjectId MapRef::set_new(std::string_view key, ObjectKind kind) {
   auto& m = impl();
   check_utf8(key);
   const Dot d = m.next_dot();
-  Op op = make(OpKind::map_set, id_);
-  op.key = std::string(key);
-  op.value = ObjectRef{d, kind};
-  op.creates = kind;
-  const Object* o = m.target(id_);
-  if (auto it = o->map.find(key); it != o->map.end()) op.supersedes = dots_of(it->second);
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  const auto* seen = o.as<detail::doc::MapState>().find(key);
+  // Applying the op creates the object its value refers to.
+  m.apply_local(Op{id_, detail::doc::MapSet{std::string(key), Value(ObjectRef{d, kind}),
+                                            seen ? seen->dots() : std::vector<Dot>{}}});
   return ObjectId{{}, d, kind};
 }
 
 void MapRef::remove(std::string_view key) {
   auto& m = impl();
-  const Object* o = m.target(id_);
-  auto it = o->map.find(key);
-  if (it == o->map.end()) return;  // nothing seen, nothing to remove
-  Op op = make(OpKind::map_remove, id_);
-  op.key = std::string(key);
-  op.supersedes = dots_of(it->second);
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  const auto* seen = o.as<detail::doc::MapState>().find(key);
+  if (seen == nullptr) return;  // nothing seen, nothing to remove
+  m.apply_local(Op{id_, detail::doc::MapRemove{std::string(key), seen->dots()}});
 }
 
 std::optional<Value> MapRef::get(std::string_view key) const {
@@ -184,29 +135,34 @@ std::optional<Value> MapRef::get(std::string_view key) const {
 // --- text ---
 void TextRef::insert(std::size_t pos, std::string_view utf8, PositionUnit unit) {
   auto& m = impl();
-  if (utf8.empty()) return;
-  Object* o = m.target(id_);
-  m.touch(id_);
-  const VersionVector before = o->text->version();
-  o->text->insert(pos, utf8, unit);  // throws before changing anything
-  Op op = make(OpKind::seq_edit, id_);
-  op.engine = o->text->encode_since(before);
-  m.record_local(std::move(op));
+  Object& o = m.local_target(id_);
+  auto& text = o.as<detail::doc::TextState>();
+  if (utf8.empty()) {
+    if (pos > text.size(static_cast<unsigned>(unit))) {
+      throw std::out_of_range("weft::TextRef::insert: past the end");
+    }
+    return;
+  }
+  m.touch(id_, o);
+  // Throws before changing anything.
+  auto op = text.insert_local(pos, utf8, unit, m.next_dot().counter);
+  m.record_local(Op{id_, std::move(op)});
 }
 
 void TextRef::erase(std::size_t pos, std::size_t count, PositionUnit unit) {
   auto& m = impl();
-  Object* o = m.target(id_);
+  Object& o = m.local_target(id_);
+  auto& text = o.as<detail::doc::TextState>();
   if (count == 0) {
-    if (pos > o->text->size(unit)) throw std::out_of_range("weft::TextRef::erase: past the end");
+    if (pos > text.size(static_cast<unsigned>(unit))) {
+      throw std::out_of_range("weft::TextRef::erase: past the end");
+    }
     return;
   }
-  m.touch(id_);
-  const VersionVector before = o->text->version();
-  o->text->erase(pos, count, unit);
-  Op op = make(OpKind::seq_edit, id_);
-  op.engine = o->text->encode_since(before);
-  m.record_local(std::move(op));
+  m.touch(id_, o);
+  for (auto& op : text.erase_local(pos, count, static_cast<unsigned>(unit), m.next_dot().counter)) {
+    m.record_local(Op{id_, op});
+  }
 }
 
 std::string TextRef::to_string() const {
@@ -224,63 +180,57 @@ void ListRef::insert(std::size_t pos, const Value& value) {
 void ListRef::insert(std::size_t pos, std::span<const Value> values) {
   auto& m = impl();
   for (const Value& v : values) check_value(m, v);
-  Object* o = m.target(id_);
+  Object& o = m.local_target(id_);
+  auto& list = o.as<detail::doc::ListState>();
   if (values.empty()) {
-    if (pos > o->list->size()) throw std::out_of_range("weft::ListRef::insert: past the end");
+    if (pos > list.size(0)) throw std::out_of_range("weft::ListRef::insert: past the end");
     return;
   }
-  m.touch(id_);
-  const VersionVector before = o->list->version();
-  o->list->insert(pos, values);
-  Op op = make(OpKind::seq_edit, id_);
-  op.engine = o->list->encode_since(before);
-  m.record_local(std::move(op));
+  m.touch(id_, o);
+  auto op = list.insert_local(pos, values, m.next_dot().counter);
+  m.record_local(Op{id_, std::move(op)});
 }
 
 ObjectId ListRef::insert_new(std::size_t pos, ObjectKind kind) {
   auto& m = impl();
-  Object* o = m.target(id_);
+  Object& o = m.local_target(id_);
   const Dot d = m.next_dot();
-  m.touch(id_);
-  const VersionVector before = o->list->version();
-  o->list->insert(pos, Value(ObjectRef{d, kind}));
-  Op op = make(OpKind::seq_edit, id_);
-  op.engine = o->list->encode_since(before);
-  op.creates = kind;
-  m.record_local(std::move(op));
+  m.touch(id_, o);
+  const Value v(ObjectRef{d, kind});
+  auto op = o.as<detail::doc::ListState>().insert_local(pos, std::span(&v, 1), d.counter);
+  m.record_local(Op{id_, std::move(op)});
   m.create(id_, d, kind);
   return ObjectId{{}, d, kind};
 }
 
 void ListRef::erase(std::size_t pos, std::size_t count) {
   auto& m = impl();
-  Object* o = m.target(id_);
+  Object& o = m.local_target(id_);
+  auto& list = o.as<detail::doc::ListState>();
   if (count == 0) {
-    if (pos > o->list->size()) throw std::out_of_range("weft::ListRef::erase: past the end");
+    if (pos > list.size(0)) throw std::out_of_range("weft::ListRef::erase: past the end");
     return;
   }
-  m.touch(id_);
-  const VersionVector before = o->list->version();
-  o->list->erase(pos, count);
-  Op op = make(OpKind::seq_edit, id_);
-  op.engine = o->list->encode_since(before);
-  m.record_local(std::move(op));
+  m.touch(id_, o);
+  for (auto& op : list.erase_local(pos, count, 0, m.next_dot().counter)) {
+    m.record_local(Op{id_, op});
+  }
 }
 
 std::vector<Value> ListRef::values() const {
   return doc().list(id_);
 }
 std::size_t ListRef::size() const {
-  return doc().list(id_).size();
+  const auto* o = impl().find(id_);
+  return o == nullptr ? 0 : static_cast<std::size_t>(o->as<detail::doc::ListState>().size(0));
 }
 
 // --- counter ---
 void CounterRef::add(std::int64_t delta) {
   auto& m = impl();
   if (delta == 0) return;
-  Op op = make(OpKind::counter_add, id_);
-  op.delta = delta;
-  local(m, std::move(op));
+  (void)m.local_target(id_);
+  m.apply_local(Op{id_, detail::doc::CounterAdd{delta}});
 }
 
 std::int64_t CounterRef::value() const {
@@ -291,20 +241,18 @@ std::int64_t CounterRef::value() const {
 void RegisterRef::set(const Value& value) {
   auto& m = impl();
   check_value(m, value);
-  Op op = make(OpKind::reg_set, id_);
-  op.value = value;
-  op.supersedes = dots_of(m.target(id_)->reg);
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  m.apply_local(Op{
+      id_, detail::doc::RegisterSet{value, o.as<detail::doc::RegisterState>().entries().dots()}});
 }
 
 ObjectId RegisterRef::set_new(ObjectKind kind) {
   auto& m = impl();
   const Dot d = m.next_dot();
-  Op op = make(OpKind::reg_set, id_);
-  op.value = ObjectRef{d, kind};
-  op.creates = kind;
-  op.supersedes = dots_of(m.target(id_)->reg);
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  m.apply_local(
+      Op{id_, detail::doc::RegisterSet{Value(ObjectRef{d, kind}),
+                                       o.as<detail::doc::RegisterState>().entries().dots()}});
   return ObjectId{{}, d, kind};
 }
 
@@ -316,20 +264,16 @@ std::optional<Value> RegisterRef::value() const {
 void SetRef::add(const Value& value) {
   auto& m = impl();
   check_value(m, value);
-  Op op = make(OpKind::set_add, id_);
-  op.value = value;
-  local(m, std::move(op));
+  (void)m.local_target(id_);
+  m.apply_local(Op{id_, detail::doc::SetAdd{value}});
 }
 
 void SetRef::remove(const Value& value) {
   auto& m = impl();
-  const Object* o = m.target(id_);
-  auto it = o->set.find(detail::doc::set_key(value));
-  if (it == o->set.end()) return;  // nothing seen, nothing to remove
-  Op op = make(OpKind::set_remove, id_);
-  op.value = value;
-  op.supersedes = it->second.tags;
-  local(m, std::move(op));
+  const Object& o = m.local_target(id_);
+  auto tags = o.as<detail::doc::SetState>().tags(value);
+  if (tags.empty()) return;  // nothing seen, nothing to remove
+  m.apply_local(Op{id_, detail::doc::SetRemove{value, std::move(tags)}});
 }
 
 bool SetRef::contains(const Value& value) const {

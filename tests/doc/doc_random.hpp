@@ -151,63 +151,52 @@ inline Bytes random_transaction(Doc& d, std::mt19937_64& rng) {
 // order) on the simple reference FugueMax model, and returns the visible
 // content of each text and list object it saw, rendered as strings.
 inline std::map<ObjectId, std::string> reference_sequences(std::span<const std::uint8_t> snapshot) {
-  using namespace detail::seq;
-  std::map<ObjectId, ReferenceSequence<std::string>> refs;
-  auto records = detail::doc::decode_update(snapshot);
+  using namespace detail::doc;
+  std::map<ObjectId, test::ReferenceSequence<std::string>> refs;
+  Bytes inflated;
+  auto records = decode_update(snapshot, inflated);
   if (!records) throw std::runtime_error("snapshot does not decode");
-  for (const auto& rec : *records) {
+  auto render = [](const Value& v) {
+    std::ostringstream os;
+    os << v.encoded().size() << ":";
+    for (auto b : v.encoded()) os << static_cast<int>(b) << ".";
+    return os.str();
+  };
+  for (const auto& received : *records) {
+    const TxRecord& rec = received.record;
+    std::uint64_t counter = rec.first;
     for (const auto& op : rec.ops) {
-      if (op.kind != detail::doc::OpKind::seq_edit) continue;
-      auto& ref = refs[op.target];
-      std::vector<WireOp> wire;
-      std::vector<std::string> elems;  // per insert: element renderings, flattened
-      if (op.target.kind == ObjectKind::text) {
-        auto decoded = Engine<TextStore>::decode_ops(op.engine).value();
-        wire = decoded.first;
-        for (const WireOp& w : wire) {
-          if (w.kind == kDelete) continue;
-          std::size_t at = w.content_off;
-          for (std::uint64_t k = 0; k < w.len; ++k) {
-            std::size_t len = 1;
-            const auto c = static_cast<unsigned char>(decoded.second[at]);
-            if (c >= 0xF0)
-              len = 4;
-            else if (c >= 0xE0)
-              len = 3;
-            else if (c >= 0xC0)
-              len = 2;
-            elems.push_back(decoded.second.substr(at, len));
-            at += len;
-          }
+      const std::uint64_t first = counter;
+      counter += op.width();
+      std::vector<std::string> elems;  // an insert's elements, rendered
+      Dot left;
+      Dot right;
+      if (const auto* t = std::get_if<TextInsert>(&op.body)) {
+        for (std::size_t at = 0; at < t->text.size();) {
+          const auto c = static_cast<unsigned char>(t->text[at]);
+          const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+          elems.push_back(t->text.substr(at, len));
+          at += len;
         }
+        left = t->left, right = t->right;
+      } else if (const auto* l = std::get_if<ListInsert>(&op.body)) {
+        for (const Value& v : l->values) elems.push_back(render(v));
+        left = l->left, right = l->right;
+      } else if (const auto* d = std::get_if<SeqDelete>(&op.body)) {
+        auto& ref = refs[op.target];
+        for (std::uint64_t k = 0; k < d->len; ++k) {
+          ref.integrate_delete(
+              Dot{d->target.replica, d->backward ? d->target.counter - k : d->target.counter + k});
+        }
+        continue;
       } else {
-        auto decoded = Engine<ListStore<Value>>::decode_ops(op.engine).value();
-        wire = decoded.first;
-        for (const WireOp& w : wire) {
-          if (w.kind == kDelete) continue;
-          for (std::uint64_t k = 0; k < w.len; ++k) {
-            std::ostringstream os;
-            const Value& v = decoded.second[w.content_off + k];
-            os << Bytes(v.encoded()).size() << ":";
-            for (auto b : v.encoded()) os << static_cast<int>(b) << ".";
-            elems.push_back(os.str());
-          }
-        }
+        continue;
       }
-      std::size_t e = 0;
-      for (const WireOp& w : wire) {
-        for (std::uint64_t k = 0; k < w.len; ++k) {
-          if (w.kind == kDelete) {
-            ref.integrate_delete(
-                Dot{w.target.replica,
-                    static_cast<std::uint64_t>(static_cast<std::int64_t>(w.target.counter) +
-                                               w.dir * static_cast<std::int64_t>(k))});
-          } else {
-            const Dot id{w.replica, w.counter + k};
-            const Dot left = k == 0 ? w.left : Dot{w.replica, w.counter + k - 1};
-            ref.integrate(RefInsert<std::string>{id, left, w.right, elems[e++]});
-          }
-        }
+      auto& ref = refs[op.target];
+      for (std::uint64_t k = 0; k < elems.size(); ++k) {
+        const Dot id{rec.replica, first + k};
+        ref.integrate(test::RefInsert<std::string>{
+            id, k == 0 ? left : Dot{rec.replica, first + k - 1}, right, elems[k]});
       }
     }
   }

@@ -1,0 +1,76 @@
+// The open transaction's record: local ops join it as they are made, and
+// commit encodes it once.
+#include <stdexcept>
+
+#include "doc_impl.hpp"
+
+namespace weft::detail::doc {
+
+void DocImpl::begin_tx() {
+  if (in_tx_) throw std::logic_error("weft::Doc::transact: a transaction is already open");
+  in_tx_ = true;
+  open_ = TxRecord{};
+  open_.replica = replica_;
+  open_.first = sv_.get(replica_) + 1;
+  open_.lamport = max_lamport_ + 1;
+  begin_batch();
+}
+
+void DocImpl::apply_local(Op&& op) {
+  apply_op(op, next_dot(), next_lamport());
+  record_local(std::move(op));
+}
+
+void DocImpl::record_local(Op&& op) {
+  open_.width += op.width();
+  open_.ops.push_back(std::move(op));
+}
+
+Bytes DocImpl::commit_tx(const std::string& origin) {
+  in_tx_ = false;
+  Bytes out;
+  if (!open_.ops.empty()) {
+    TxRecord rec = std::move(open_);
+    open_ = TxRecord{};
+    // Deps: what changed since this replica's previous record (which carries
+    // the rest of its past), and every replica whose dots the ops name.
+    for (const auto& e : sv_.entries()) {
+      if (e.replica != replica_ && e.counter != deps_base_.get(e.replica)) {
+        rec.deps.advance(e.replica, e.counter);
+      }
+    }
+    auto named = [&](const Dot& d) {
+      if (!d.is_nil() && d.replica != replica_) rec.deps.advance(d.replica, sv_.get(d.replica));
+    };
+    for (const Op& op : rec.ops) {
+      if (!op.target.is_root()) named(op.target.dot);
+      for_each_named_dot(op.body, named);
+    }
+    Writer w;
+    encode_record(w, rec);
+    sv_.advance(replica_, rec.last());
+    max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
+    deps_base_ = sv_;
+    log_.append(key_of(rec), w.view());
+    const std::span<const std::uint8_t> bytes = w.view();
+    out = frame_update(std::span(&bytes, 1));
+    if (commit_hook_) {
+      try {
+        commit_hook_(out);
+      } catch (...) {
+        ++observer_errors_;  // the commit stands; the hook owner reports its own failure
+      }
+    }
+  }
+  end_batch(origin, true);
+  return out;
+}
+
+void DocImpl::take_settings_from(DocImpl& other) {
+  observers_ = other.observers_;
+  observer_errors_ = other.observer_errors_;
+  commit_hook_ = std::move(other.commit_hook_);
+  max_pending_ops_ = other.max_pending_ops_;
+}
+
+}  // namespace weft::detail::doc
