@@ -5,7 +5,6 @@
 //
 // Exit codes: 0 ok, 1 wrong final text or unreadable trace, 2 bad usage,
 // 77 trace file absent and --skip-missing given (ctest's SKIP_RETURN_CODE).
-#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdio>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "heap_counter.hpp"
+#include "median.hpp"
 #include "replay.hpp"
 #include "trace.hpp"
 
@@ -70,12 +70,7 @@ bool parse_args(int argc, char** argv, Options& o) {
   return !o.path.empty();
 }
 
-template <class T>
-T median(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
+using weft::bench::median;
 
 struct Summary {
   weft::bench::RunFigures median;  // every field a median over runs
