@@ -1,29 +1,16 @@
 #include "replay.hpp"
 
-#include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <stdexcept>
 #include <vector>
 
+#include "clock.hpp"
 #include "gap_buffer.hpp"
 #include "heap_counter.hpp"
 #include "weft/types/text.hpp"
 
 namespace weft::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double cpu_now_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 void apply_patch(Text& text, const Patch& p) {
   if (p.del > 0) static_cast<void>(text.erase(p.pos, p.del));
