@@ -89,23 +89,30 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
     known.emplace(k, &r.record);
   }
   for (;;) {
-    // One pass in canonical order integrates every record whose dependencies
-    // are present: a record's dependencies all sort before it.
+    // Passes in canonical order, which is topological until Lamport times
+    // saturate (kMaxClock), so one pass mostly does it all and a second finds
+    // nothing more.
     std::vector<std::pair<TxKey, PendingKey>> order;
     order.reserve(known.size());
     for (const auto& [k, rec] : known) order.emplace_back(key_of(*rec), k);
     std::sort(order.begin(), order.end());
     VersionVector sim = sv_;
     std::vector<PendingKey> plan;
-    std::uint64_t waiting = 0;
-    for (const auto& [tk, k] : order) {
-      const TxRecord& rec = *known.at(k);
-      if (ready(rec, sim)) {
+    std::vector<char> planned(order.size(), 0);
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        const TxRecord& rec = *known.at(order[i].second);
+        if (planned[i] != 0 || !ready(rec, sim)) continue;
         sim.advance(rec.replica, rec.last());
-        plan.push_back(k);
-      } else {
-        waiting += rec.ops.size();
+        plan.push_back(order[i].second);
+        planned[i] = 1;
+        progress = true;
       }
+    }
+    std::uint64_t waiting = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (planned[i] == 0) waiting += known.at(order[i].second)->ops.size();
     }
     if (waiting > max_pending_ops_) return errc::limit_exceeded;
 

@@ -59,7 +59,9 @@ class DocImpl {
   Object& local_target(const ObjectId& id);
   // The first dot the next local op takes, and its Lamport time.
   [[nodiscard]] Dot next_dot() const noexcept { return {replica_, open_.first + open_.width}; }
-  [[nodiscard]] std::uint64_t next_lamport() const noexcept { return open_.lamport + open_.width; }
+  [[nodiscard]] std::uint64_t next_lamport() const noexcept {
+    return open_.lamport_of(open_.first + open_.width);
+  }
   // Applies a local op through the same path as a remote one, and records it.
   void apply_local(Op&& op);
   // Records an op a sequence state already applied.

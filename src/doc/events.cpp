@@ -118,9 +118,7 @@ void DocImpl::begin_batch() {
 }
 
 void DocImpl::touch(const ObjectId& id, Object& o) {
-  if (!capture_ || std::find(touched_.rbegin(), touched_.rend(), id) != touched_.rend()) return;
-  // Mostly one or a few objects per batch; a set would cost more than the scan
-  // for those, and a batch touching many objects touches each once in a row.
+  if (!capture_ || o.capturing()) return;
   touched_.push_back(id);
   o.set_capture(true);
 }

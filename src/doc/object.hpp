@@ -60,8 +60,10 @@ class Object {
     return std::visit(std::forward<F>(f), state_);
   }
   void set_capture(bool on) {
+    capturing_ = on;
     visit([&](auto& s) { s.set_capture(on); });
   }
+  [[nodiscard]] bool capturing() const noexcept { return capturing_; }
   [[nodiscard]] bool empty() const {
     return visit([](const auto& s) { return s.empty(); });
   }
@@ -72,6 +74,7 @@ class Object {
  private:
   ObjectKind kind_;
   std::optional<ObjectId> parent_;
+  bool capturing_ = false;  // its changes are being recorded for this batch's events
   State state_;
 };
 

@@ -166,10 +166,7 @@ class RecordReader {
       t_.ops.push_back(std::move(*op));
     }
     t_.width = own_ - t_.first;
-    // The record's last dot, and its Lamport time, must leave room for more.
-    if (t_.last() >= kMaxClock || t_.lamport_of(t_.last()) >= kMaxClock) {
-      return errc::clock_overflow;
-    }
+    if (t_.last() >= kMaxClock) return errc::clock_overflow;  // its author's next edit must fit
     return std::move(t_);
   }
 
@@ -199,7 +196,7 @@ class RecordReader {
     if (*lamport < 0 && static_cast<std::uint64_t>(-(*lamport + 1)) >= t_.first - 1) {
       return errc::invalid_value;  // Lamport time 0 or below
     }
-    if (*lamport > 0 && l >= kMaxClock) return errc::clock_overflow;
+    if (*lamport > 0 && (l > kMaxClock || l < t_.first)) return errc::clock_overflow;
     t_.lamport = l;
     auto ndeps = r_.count(2);
     if (!ndeps) return ndeps.error();

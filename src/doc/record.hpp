@@ -1,5 +1,6 @@
 #pragma once
 // Transaction records and their wire format (internal; see docs/doc.md).
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -11,15 +12,20 @@
 
 namespace weft::detail::doc {
 
-// Counters and Lamport clocks stay below this: a record reaching it is refused
-// (errc::clock_overflow), so an accepted record always leaves room for 2^62
-// more local edits and no clock can wrap.
+// Counters stay below this, Lamport times at or below it: a record past it is
+// refused (errc::clock_overflow). A counter is its author's own, so no peer can
+// push it there. A Lamport time can be pushed by any peer, so it saturates
+// here instead of growing past it: a peer that sends the maximum leaves every
+// replica able to edit, with its later writes ordered by dot (Lamport times
+// only order concurrent writes; a write supersedes what it saw by name).
 inline constexpr std::uint64_t kMaxClock = std::uint64_t{1} << 62;
 
 struct TxRecord {
   ReplicaId replica;
-  std::uint64_t first = 0;    // counter of the first dot
-  std::uint64_t lamport = 0;  // Lamport time of the first dot; dot first + i has lamport + i
+  std::uint64_t first = 0;  // counter of the first dot
+  // Lamport time of the first dot; dot first + i has lamport + i, saturating
+  // at kMaxClock.
+  std::uint64_t lamport = 0;
   // What the record depends on besides its replica's previous record: the
   // entries of the author's state vector that changed since that record, plus
   // those of every replica whose dots the ops name (so each named dot is
@@ -30,12 +36,13 @@ struct TxRecord {
 
   [[nodiscard]] std::uint64_t last() const noexcept { return first + width - 1; }
   [[nodiscard]] std::uint64_t lamport_of(std::uint64_t counter) const noexcept {
-    return lamport + (counter - first);
+    return std::min(lamport + (counter - first), kMaxClock);
   }
 };
 
 // Canonical order of records: a topological order, since a record's Lamport
-// time exceeds that of every dot it depends on.
+// time exceeds that of every dot it depends on (until times saturate, when
+// ties are possible: causal delivery does not rely on this order).
 struct TxKey {
   std::uint64_t lamport = 0;
   ReplicaId replica;

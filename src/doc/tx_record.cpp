@@ -12,7 +12,7 @@ void DocImpl::begin_tx() {
   open_ = TxRecord{};
   open_.replica = replica_;
   open_.first = sv_.get(replica_) + 1;
-  open_.lamport = max_lamport_ + 1;
+  open_.lamport = std::min(max_lamport_ + 1, kMaxClock);  // saturates: see kMaxClock
   begin_batch();
 }
 

@@ -104,7 +104,7 @@ TEST_CASE("a persisted doc reopens with its content, pending updates and replica
         // Counters continue after the stored ones: the next op's dot is new.
         const std::uint64_t before = (*pdoc)->state_vector().get(id);
         REQUIRE(edit(**pdoc, rng));
-        CHECK((*pdoc)->state_vector().get(id) == before + 1);
+        CHECK((*pdoc)->state_vector().get(id) > before);
       }
     }
   }
@@ -174,6 +174,7 @@ TEST_CASE("a clean relaxed close keeps the replica id", "[storage][doc]") {
   test::TempDir dir;
   std::mt19937_64 rng(3);
   ReplicaId id;
+  std::uint64_t counter = 0;
   {
     auto store = open_file_log_storage(dir.path() + "/s", options(Durability::relaxed));
     REQUIRE(store);
@@ -181,6 +182,7 @@ TEST_CASE("a clean relaxed close keeps the replica id", "[storage][doc]") {
     REQUIRE(pdoc);
     id = (*pdoc)->doc().replica();
     for (int i = 0; i < 25; ++i) REQUIRE(edit(**pdoc, rng));
+    counter = (*pdoc)->state_vector().get(id);  // an edit takes a dot per character
   }
   auto store = open_file_log_storage(dir.path() + "/s", options(Durability::relaxed));
   REQUIRE(store);
@@ -188,7 +190,7 @@ TEST_CASE("a clean relaxed close keeps the replica id", "[storage][doc]") {
   REQUIRE(pdoc);
   CHECK_FALSE((*pdoc)->open_report().replica_rotated);
   CHECK((*pdoc)->doc().replica() == id);
-  CHECK((*pdoc)->state_vector().get(id) == 25);
+  CHECK((*pdoc)->state_vector().get(id) == counter);
 }
 
 TEST_CASE("after a storage failure nothing that is not durable leaves the replica",
@@ -203,7 +205,7 @@ TEST_CASE("after a storage failure nothing that is not durable leaves the replic
       REQUIRE(pdoc);
       fs->fail_nth(kind, k + fs->count(kind));
       std::mt19937_64 rng(k);
-      std::uint64_t acked = 0;
+      std::uint64_t acked = 0;  // the own counter after the last acknowledged edit
       std::vector<Bytes> acked_updates;
       for (int i = 0; i < 20; ++i) {
         auto u = edit(**pdoc, rng);
@@ -212,10 +214,11 @@ TEST_CASE("after a storage failure nothing that is not durable leaves the replic
                  u.error() == storage_errc::closed_after_failure));
           break;
         }
-        ++acked;
+        acked = (*pdoc)->state_vector().get(ReplicaId(8));
         acked_updates.push_back(*u);
       }
       REQUIRE((*pdoc)->failed());
+      const std::uint64_t attempted = (*pdoc)->state_vector().get(ReplicaId(8));
       // Nothing is served, nothing is accepted.
       Doc fresh(ReplicaId(9));
       REQUIRE(fresh.apply_update((*pdoc)->encode_update_since({})));
@@ -235,8 +238,7 @@ TEST_CASE("after a storage failure nothing that is not durable leaves the replic
       auto reopened = PersistentDoc::open(**again, "d");
       REQUIRE(reopened);
       const std::uint64_t have = (*reopened)->state_vector().get(ReplicaId(8));
-      CHECK(have >= acked);
-      CHECK(have <= acked + 1);
+      CHECK((have == acked || have == attempted));
       Doc expected(ReplicaId(11));
       for (const Bytes& u : acked_updates) REQUIRE(expected.apply_update(u));
       if (have == acked) CHECK(text_of(expected) == text_of((*reopened)->doc()));
