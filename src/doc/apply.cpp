@@ -46,7 +46,19 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
 
   // The common case (snapshots, live updates): nothing waits, and each record
   // is known or ready when reached in the order given.
-  if (pending_.empty()) {
+  if (pending_.empty() && received->size() == 1) {
+    // A live update: one record, checked against the state vector in place.
+    const Received& r = received->front();
+    if (sv_.get(r.record.replica) >= r.record.last()) return UpdateStatus{0, 0};
+    if (ready(r.record, sv_)) {
+      Overlay overlay;
+      if (auto ok = validate(r.record, overlay, true); !ok) return ok.error();
+      begin_batch();
+      integrate(r.record, r.bytes);
+      end_batch(std::string(origin), false);
+      return UpdateStatus{r.record.ops.size(), 0};
+    }
+  } else if (pending_.empty()) {
     VersionVector sim = sv_;
     std::vector<const Received*> plan;
     bool in_order = true;
@@ -62,7 +74,7 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
     if (in_order) {
       Overlay overlay;
       for (const Received* r : plan) {
-        if (auto ok = validate(r->record, overlay); !ok) return ok.error();
+        if (auto ok = validate(r->record, overlay, r == plan.back()); !ok) return ok.error();
       }
       std::uint64_t applied = 0;
       begin_batch();
@@ -119,7 +131,7 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
     Overlay overlay;
     bool dropped = false;
     for (const PendingKey& k : plan) {
-      auto ok = validate(*known.at(k), overlay);
+      auto ok = validate(*known.at(k), overlay, false);
       if (ok) continue;
       if (fresh.contains(k)) return ok.error();
       // A waiting record that is invalid now that its past has arrived: it

@@ -100,7 +100,8 @@ class DocImpl {
     std::map<ObjectId, DotSet> elements;
     std::map<ObjectId, ObjectKind> created;
   };
-  result<void> validate(const TxRecord& rec, Overlay& overlay) const;
+  // `last`: no record is validated after this one.
+  result<void> validate(const TxRecord& rec, Overlay& overlay, bool last) const;
   // Integrates a ready, validated record and keeps its bytes.
   void integrate(const TxRecord& rec, std::span<const std::uint8_t> bytes);
 
@@ -113,6 +114,10 @@ class DocImpl {
   std::uint64_t max_lamport_ = 0;
   OpLog log_;
   std::map<ObjectId, Object> objects_;
+  // The object looked up last (edits and reads mostly repeat one): objects
+  // are never destroyed, so the pointer stays valid.
+  mutable const ObjectId* last_id_ = nullptr;
+  mutable const Object* last_object_ = nullptr;
 
   std::map<PendingKey, Waiting> pending_;
   std::uint64_t pending_ops_ = 0;

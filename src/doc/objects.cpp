@@ -21,12 +21,16 @@ std::optional<ObjectKind> created_kind(const Value& v, const Dot& self) {
 }  // namespace
 
 const Object* DocImpl::find(const ObjectId& id) const {
+  if (last_id_ != nullptr && *last_id_ == id) return last_object_;
   auto it = objects_.find(id);
-  return it == objects_.end() ? nullptr : &it->second;
+  if (it == objects_.end()) return nullptr;
+  last_id_ = &it->first;
+  last_object_ = &it->second;
+  return last_object_;
 }
 
 void DocImpl::check_root_kind(const ObjectId& id) const {
-  if (!id.is_root() || objects_.contains(id)) return;
+  if (!id.is_root() || find(id) != nullptr) return;
   // Roots sort by name first: the objects of this name are adjacent.
   auto it = objects_.lower_bound(ObjectId{id.root, Dot{}, ObjectKind::map});
   if (it != objects_.end() && it->first.is_root() && it->first.root == id.root) {
@@ -35,8 +39,8 @@ void DocImpl::check_root_kind(const ObjectId& id) const {
 }
 
 Object* DocImpl::target(const ObjectId& id) {
-  auto it = objects_.find(id);
-  if (it != objects_.end()) return &it->second;
+  // Const only for lookups: every object is in objects_, which this owns.
+  if (const Object* o = find(id)) return const_cast<Object*>(o);
   if (!id.is_root()) return nullptr;
   return &objects_.try_emplace(id, id.kind, std::nullopt, replica_).first->second;
 }
@@ -89,9 +93,11 @@ void DocImpl::apply_op(const Op& op, const Dot& dot, std::uint64_t lamport) {
   if (creates) create(op.target, dot, *creates);
 }
 
-result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay) const {
+result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay, bool last) const {
+  static const DotSet kNone;
   std::uint64_t counter = rec.first;
-  for (const Op& op : rec.ops) {
+  for (std::size_t at = 0; at < rec.ops.size(); ++at) {
+    const Op& op = rec.ops[at];
     const Dot dot{rec.replica, counter};
     counter += op.width();
     const Object* o = find(op.target);
@@ -99,7 +105,13 @@ result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay) const {
       auto c = overlay.created.find(op.target);
       if (c == overlay.created.end()) return errc::causality_violation;  // not an object
     }
-    DotSet& mine = overlay.elements[op.target];
+    auto seen = overlay.elements.find(op.target);
+    const DotSet& mine = seen == overlay.elements.end() ? kNone : seen->second;
+    // What this op inserts, for the ops validated after it (none after the last).
+    auto inserts = [&](std::uint64_t n) {
+      if (last && at + 1 == rec.ops.size()) return;
+      overlay.elements[op.target].insert(rec.replica, dot.counter, dot.counter + n - 1);
+    };
     auto creates = [&](const Value& v, const Dot& self) {
       if (auto k = created_kind(v, self)) overlay.created.emplace(ObjectId{{}, self, *k}, *k);
     };
@@ -111,13 +123,13 @@ result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay) const {
                      ok = o == nullptr ? (b.left.is_nil() || mine.contains(b.left)) &&
                                              (b.right.is_nil() || mine.contains(b.right))
                                        : o->as<TextState>().can_apply(b, mine, rec.replica);
-                     mine.insert(rec.replica, dot.counter, dot.counter + b.len - 1);
+                     inserts(b.len);
                    },
                    [&](const ListInsert& b) {
                      ok = o == nullptr ? (b.left.is_nil() || mine.contains(b.left)) &&
                                              (b.right.is_nil() || mine.contains(b.right))
                                        : o->as<ListState>().can_apply(b, mine, rec.replica);
-                     mine.insert(rec.replica, dot.counter, dot.counter + b.values.size() - 1);
+                     inserts(b.values.size());
                      for (std::size_t i = 0; i < b.values.size(); ++i) {
                        creates(b.values[i], Dot{dot.replica, dot.counter + i});
                      }

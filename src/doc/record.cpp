@@ -6,6 +6,7 @@
 #include "record.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 #include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
@@ -39,10 +40,11 @@ class ReplicaTable {
     return static_cast<std::uint64_t>(std::lower_bound(ids_.begin() + 1, ids_.end(), r) -
                                       ids_.begin());
   }
-  [[nodiscard]] const std::vector<ReplicaId>& ids() const { return ids_; }
+  [[nodiscard]] std::span<const ReplicaId> ids() const { return ids_; }
 
  private:
-  std::vector<ReplicaId> ids_;
+  // Mostly the author alone: no allocation per record.
+  boost::container::small_vector<ReplicaId, 4> ids_;
 };
 
 // --- writing ---------------------------------------------------------------
@@ -428,7 +430,7 @@ class RecordReader {
 
   Reader& r_;
   TxRecord t_;
-  std::vector<ReplicaId> table_;
+  boost::container::small_vector<ReplicaId, 4> table_;
   std::uint64_t own_ = 0;  // the first dot of the op being read
 };
 
@@ -445,6 +447,10 @@ void encode_record(Writer& w, const TxRecord& t) {
   RecordWriter(w, t).write();
 }
 
+bool deflates(std::size_t payload_bytes) noexcept {
+  return payload_bytes >= kDeflateFrom;
+}
+
 Bytes frame_update(std::span<const std::span<const std::uint8_t>> records) {
   Writer payload;
   std::size_t size = 0;
@@ -452,7 +458,7 @@ Bytes frame_update(std::span<const std::span<const std::uint8_t>> records) {
   payload.reserve(size + 10);
   payload.varint(records.size());
   for (const auto& b : records) payload.raw(b);
-  if (payload.size() >= kDeflateFrom) {
+  if (deflates(payload.size())) {
     if (const Bytes packed = deflate_compress(payload.view(), 6);
         packed.size() + 8 < payload.size()) {
       Writer w = begin_frame(TypeTag::doc_update_deflated);

@@ -62,6 +62,8 @@ struct Received {
   std::span<const std::uint8_t> bytes;
 };
 
+// Whether an update payload this large is deflated (when that makes it smaller).
+[[nodiscard]] bool deflates(std::size_t payload_bytes) noexcept;
 // A whole framed update: the records in the order given.
 [[nodiscard]] Bytes frame_update(std::span<const std::span<const std::uint8_t>> records);
 // Decodes and validates a framed update: structure, kinds, UTF-8, clocks, and

@@ -46,8 +46,8 @@ class SequenceState final : private seq::ChangeSink<Store> {
     const auto n = static_cast<std::uint32_t>(values.size());
     engine_.set_next_counter(counter);
     engine_.insert(0, pos, values.data(), n, n, n);
-    const seq::WireOp op = only_op(counter, n);
-    return ListInsert{op.left, op.right, std::vector<Value>(values.begin(), values.end())};
+    const auto [left, right] = engine_.local_origins(counter);
+    return ListInsert{left, right, std::vector<Value>(values.begin(), values.end())};
   }
   Insert insert_local(std::uint64_t pos, std::string_view utf8, PositionUnit unit,
                       std::uint64_t counter) requires kText {
@@ -59,8 +59,8 @@ class SequenceState final : private seq::ChangeSink<Store> {
     engine_.insert(static_cast<unsigned>(unit), pos, utf8.data(),
                    static_cast<std::uint32_t>(utf8.size()), len,
                    static_cast<std::uint32_t>(n.utf16));
-    const seq::WireOp op = only_op(counter, len);
-    return TextInsert{op.left, op.right, std::string(utf8), len};
+    const auto [left, right] = engine_.local_origins(counter);
+    return TextInsert{left, right, std::string(utf8), len};
   }
   // Erases `count` units at `pos`; one delete op per run of targets.
   std::vector<SeqDelete> erase_local(std::uint64_t pos, std::uint64_t count, unsigned unit,
@@ -155,11 +155,6 @@ class SequenceState final : private seq::ChangeSink<Store> {
   [[nodiscard]] std::vector<Step> take_steps() { return std::exchange(steps_, {}); }
 
  private:
-  // The one op a local insert of n elements at `counter` made.
-  seq::WireOp only_op(std::uint64_t counter, std::uint32_t n) const {
-    const auto ops = engine_.ops_between(engine_.replica(), counter, counter + n - 1);
-    return ops.front();
-  }
   [[nodiscard]] bool element(const Dot& d, const DotSet& overlay) const {
     return d.is_nil() || elements(d.replica, d.counter, d.counter, overlay);
   }

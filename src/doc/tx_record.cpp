@@ -3,13 +3,13 @@
 #include <stdexcept>
 
 #include "doc_impl.hpp"
+#include "weft/encoding/frame.hpp"
 
 namespace weft::detail::doc {
 
 void DocImpl::begin_tx() {
   if (in_tx_) throw std::logic_error("weft::Doc::transact: a transaction is already open");
   in_tx_ = true;
-  open_ = TxRecord{};
   open_.replica = replica_;
   open_.first = sv_.get(replica_) + 1;
   open_.lamport = std::min(max_lamport_ + 1, kMaxClock);  // saturates: see kMaxClock
@@ -30,8 +30,7 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
   in_tx_ = false;
   Bytes out;
   if (!open_.ops.empty()) {
-    TxRecord rec = std::move(open_);
-    open_ = TxRecord{};
+    TxRecord& rec = open_;
     // Deps: what changed since this replica's previous record (which carries
     // the rest of its past), and every replica whose dots the ops name.
     for (const auto& e : sv_.entries()) {
@@ -46,14 +45,24 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
       if (!op.target.is_root()) named(op.target.dot);
       for_each_named_dot(op.body, named);
     }
-    Writer w;
+    // The record is encoded once, straight into its update's frame, and the
+    // history keeps the same bytes.
+    Writer w = begin_frame(TypeTag::doc_update);
+    w.reserve(64);
+    w.varint(1);
+    const std::size_t at = w.size();
     encode_record(w, rec);
+    const std::span<const std::uint8_t> bytes = w.view().subspan(at);
+    log_.append(key_of(rec), bytes);
     sv_.advance(replica_, rec.last());
     max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
     deps_base_ = sv_;
-    log_.append(key_of(rec), w.view());
-    const std::span<const std::uint8_t> bytes = w.view();
-    out = frame_update(std::span(&bytes, 1));
+    out = deflates(w.size() - at + 1) ? frame_update(std::span(&bytes, 1))
+                                      : finish_frame(std::move(w));
+    // The ops' storage stays for the next transaction.
+    rec.ops.clear();
+    rec.deps = VersionVector{};
+    rec.width = 0;
     if (commit_hook_) {
       try {
         commit_hook_(out);

@@ -223,6 +223,16 @@ class Engine {
   [[nodiscard]] std::vector<WireOp> ops_between(ReplicaId id, std::uint64_t lo,
                                                 std::uint64_t hi) const;
   [[nodiscard]] const Arena& arena_of(ReplicaId id) const { return reps_[find_replica(id)].arena; }
+  // The origins of this replica's element `counter` (an element it inserted):
+  // what a local insert starting there was placed between.
+  [[nodiscard]] std::pair<Dot, Dot> local_origins(std::uint64_t counter) const {
+    const Run* run = find_run(0, counter);
+    auto dot = [&](const Origin& o) {
+      return o.counter == 0 ? Dot{} : Dot{reps_[o.replica].id, o.counter};
+    };
+    const Dot left = run->counter == counter ? dot(run->left()) : Dot{reps_[0].id, counter - 1};
+    return {left, dot(run->right())};
+  }
   // Every later change of the visible content, local or remote, is reported to
   // `sink` (nullptr: none) with its position: O(log n) per change, only while set.
   void set_change_sink(ChangeSink<Store>* sink) noexcept { sink_ = sink; }
