@@ -19,6 +19,12 @@ constexpr std::uint8_t kNestedTarget = 0x10;
 constexpr std::uint8_t kSameTarget = 0x20;
 constexpr std::uint8_t kHasLeft = 1;
 constexpr std::uint8_t kHasRight = 2;
+constexpr std::uint8_t kLeftIsPrevious = 4;  // the left origin is the dot before the op's
+// Record header flags: what a typical keystroke's record leaves out.
+constexpr std::uint8_t kOtherReplicas = 1;  // the table names replicas besides the author
+constexpr std::uint8_t kLamportApart = 2;   // lamport != first
+constexpr std::uint8_t kHasDeps = 4;
+constexpr std::uint8_t kSeveralOps = 8;
 
 class ReplicaTable {
  public:
@@ -54,16 +60,25 @@ class RecordWriter {
   RecordWriter(Writer& w, const TxRecord& t) : w_(w), t_(t), table_(t) {}
 
   void write() {
-    w_.varint(table_.ids().size());
-    for (ReplicaId r : table_.ids()) w_.varint(r.value());
-    w_.varint(t_.first);
-    w_.zigzag(static_cast<std::int64_t>(t_.lamport - t_.first));
-    w_.varint(t_.deps.size());
-    for (const auto& e : t_.deps.entries()) {
-      w_.varint(table_.index(e.replica));
-      w_.varint(e.counter);
+    const auto ids = table_.ids();
+    w_.u8(static_cast<std::uint8_t>(
+        (ids.size() > 1 ? kOtherReplicas : 0) | (t_.lamport != t_.first ? kLamportApart : 0) |
+        (t_.deps.empty() ? 0 : kHasDeps) | (t_.ops.size() > 1 ? kSeveralOps : 0)));
+    w_.varint(ids[0].value());
+    if (ids.size() > 1) {
+      w_.varint(ids.size() - 1);
+      for (ReplicaId r : ids.subspan(1)) w_.varint(r.value());
     }
-    w_.varint(t_.ops.size());
+    w_.varint(t_.first);
+    if (t_.lamport != t_.first) w_.zigzag(static_cast<std::int64_t>(t_.lamport - t_.first));
+    if (!t_.deps.empty()) {
+      w_.varint(t_.deps.size());
+      for (const auto& e : t_.deps.entries()) {
+        w_.varint(table_.index(e.replica));
+        w_.varint(e.counter);
+      }
+    }
+    if (t_.ops.size() > 1) w_.varint(t_.ops.size());
     std::uint64_t own = t_.first;
     const ObjectId* prev = nullptr;
     for (const Op& op : t_.ops) {
@@ -97,9 +112,12 @@ class RecordWriter {
     for (const Dot& d : ds) dot(d);
   }
   void origins(const Dot& left, const Dot& right) {
-    w_.u8(static_cast<std::uint8_t>((left.is_nil() ? 0 : kHasLeft) |
+    const bool previous = left == Dot{t_.replica, own_ - 1};
+    w_.u8(static_cast<std::uint8_t>((previous        ? kLeftIsPrevious
+                                     : left.is_nil() ? 0
+                                                     : kHasLeft) |
                                     (right.is_nil() ? 0 : kHasRight)));
-    if (!left.is_nil()) dot(left);
+    if (!left.is_nil() && !previous) dot(left);
     if (!right.is_nil()) dot(right);
   }
   void body(const MapSet& b) {
@@ -154,12 +172,9 @@ class RecordReader {
 
   result<TxRecord> read() {
     if (auto ok = header(); !ok) return ok.error();
-    auto nops = r_.count(2);
-    if (!nops) return nops.error();
-    if (*nops == 0) return errc::invalid_value;
-    t_.ops.reserve(*nops);
+    t_.ops.reserve(nops_);
     own_ = t_.first;
-    for (std::size_t i = 0; i < *nops; ++i) {
+    for (std::size_t i = 0; i < nops_; ++i) {
       auto op = read_op();
       if (!op) return op.error();
       const std::uint64_t w = op->width();
@@ -174,17 +189,27 @@ class RecordReader {
 
  private:
   result<void> header() {
-    auto nrep = r_.count(1);
-    if (!nrep) return nrep.error();
-    if (*nrep == 0) return errc::invalid_value;
-    table_.reserve(*nrep);
-    for (std::size_t i = 0; i < *nrep; ++i) {
-      auto id = r_.varint();
-      if (!id) return id.error();
-      if (*id == 0) return errc::invalid_value;
-      if (i > 1 && !(table_.back().value() < *id)) return errc::non_canonical;
-      if (i > 0 && *id == table_[0].value()) return errc::non_canonical;
-      table_.emplace_back(*id);
+    auto flags = r_.u8();
+    if (!flags) return flags.error();
+    if ((*flags & ~(kOtherReplicas | kLamportApart | kHasDeps | kSeveralOps)) != 0) {
+      return errc::invalid_value;
+    }
+    auto own = r_.varint();
+    if (!own) return own.error();
+    if (*own == 0) return errc::invalid_value;
+    table_.emplace_back(*own);
+    if ((*flags & kOtherReplicas) != 0) {
+      auto n = r_.count(1);
+      if (!n) return n.error();
+      if (*n == 0) return errc::non_canonical;
+      for (std::size_t i = 0; i < *n; ++i) {
+        auto id = r_.varint();
+        if (!id) return id.error();
+        if (*id == 0) return errc::invalid_value;
+        if (i > 0 && !(table_.back().value() < *id)) return errc::non_canonical;
+        if (*id == table_[0].value()) return errc::non_canonical;
+        table_.emplace_back(*id);
+      }
     }
     t_.replica = table_[0];
     auto first = r_.varint();
@@ -192,26 +217,40 @@ class RecordReader {
     if (*first == 0) return errc::invalid_value;
     if (*first >= kMaxClock) return errc::clock_overflow;
     t_.first = *first;
-    auto lamport = r_.zigzag();
-    if (!lamport) return lamport.error();
-    const std::uint64_t l = t_.first + static_cast<std::uint64_t>(*lamport);
-    if (*lamport < 0 && static_cast<std::uint64_t>(-(*lamport + 1)) >= t_.first - 1) {
-      return errc::invalid_value;  // Lamport time 0 or below
+    t_.lamport = t_.first;
+    if ((*flags & kLamportApart) != 0) {
+      auto lamport = r_.zigzag();
+      if (!lamport) return lamport.error();
+      if (*lamport == 0) return errc::non_canonical;
+      const std::uint64_t l = t_.first + static_cast<std::uint64_t>(*lamport);
+      if (*lamport < 0 && static_cast<std::uint64_t>(-(*lamport + 1)) >= t_.first - 1) {
+        return errc::invalid_value;  // Lamport time 0 or below
+      }
+      if (*lamport > 0 && (l > kMaxClock || l < t_.first)) return errc::clock_overflow;
+      t_.lamport = l;
     }
-    if (*lamport > 0 && (l > kMaxClock || l < t_.first)) return errc::clock_overflow;
-    t_.lamport = l;
-    auto ndeps = r_.count(2);
-    if (!ndeps) return ndeps.error();
-    std::uint64_t prev_index = 0;
-    for (std::size_t i = 0; i < *ndeps; ++i) {
-      auto idx = r_.varint();
-      if (!idx) return idx.error();
-      auto ctr = r_.varint();
-      if (!ctr) return ctr.error();
-      if (*idx == 0 || *idx >= table_.size() || *ctr == 0) return errc::invalid_value;
-      if (*idx <= prev_index) return errc::non_canonical;
-      prev_index = *idx;
-      t_.deps.advance(table_[static_cast<std::size_t>(*idx)], *ctr);
+    if ((*flags & kHasDeps) != 0) {
+      auto ndeps = r_.count(2);
+      if (!ndeps) return ndeps.error();
+      if (*ndeps == 0) return errc::non_canonical;
+      std::uint64_t prev_index = 0;
+      for (std::size_t i = 0; i < *ndeps; ++i) {
+        auto idx = r_.varint();
+        if (!idx) return idx.error();
+        auto ctr = r_.varint();
+        if (!ctr) return ctr.error();
+        if (*idx == 0 || *idx >= table_.size() || *ctr == 0) return errc::invalid_value;
+        if (*idx <= prev_index) return errc::non_canonical;
+        prev_index = *idx;
+        t_.deps.advance(table_[static_cast<std::size_t>(*idx)], *ctr);
+      }
+    }
+    nops_ = 1;
+    if ((*flags & kSeveralOps) != 0) {
+      auto n = r_.count(2);
+      if (!n) return n.error();
+      if (*n < 2) return errc::non_canonical;
+      nops_ = *n;
     }
     return {};
   }
@@ -389,14 +428,24 @@ class RecordReader {
   result<std::uint8_t> origin_flags() {
     auto f = r_.u8();
     if (!f) return f.error();
-    if ((*f & ~(kHasLeft | kHasRight)) != 0) return errc::invalid_value;
+    if ((*f & ~(kHasLeft | kHasRight | kLeftIsPrevious)) != 0) return errc::invalid_value;
+    if ((*f & kHasLeft) != 0 && (*f & kLeftIsPrevious) != 0) return errc::invalid_value;
+    if ((*f & kLeftIsPrevious) != 0 && own_ == 1) return errc::causality_violation;
     return *f;
+  }
+  // The left origin: none, the dot before the op's first, or written out
+  // (never the previous dot: that has its flag).
+  result<Dot> left_origin(std::uint8_t f) {
+    if ((f & kLeftIsPrevious) != 0) return Dot{t_.replica, own_ - 1};
+    auto d = maybe_dot((f & kHasLeft) != 0);
+    if (d && *d == Dot{t_.replica, own_ - 1}) return errc::non_canonical;
+    return d;
   }
   result<OpBody> text_insert() {
     auto f = origin_flags();
     if (!f) return f.error();
     TextInsert b;
-    auto l = maybe_dot((*f & kHasLeft) != 0);
+    auto l = left_origin(*f);
     if (!l) return l.error();
     auto rr = maybe_dot((*f & kHasRight) != 0);
     if (!rr) return rr.error();
@@ -411,7 +460,7 @@ class RecordReader {
     auto f = origin_flags();
     if (!f) return f.error();
     ListInsert b;
-    auto l = maybe_dot((*f & kHasLeft) != 0);
+    auto l = left_origin(*f);
     if (!l) return l.error();
     auto rr = maybe_dot((*f & kHasRight) != 0);
     if (!rr) return rr.error();
@@ -431,6 +480,7 @@ class RecordReader {
   Reader& r_;
   TxRecord t_;
   boost::container::small_vector<ReplicaId, 4> table_;
+  std::size_t nops_ = 0;
   std::uint64_t own_ = 0;  // the first dot of the op being read
 };
 
@@ -488,7 +538,7 @@ result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes,
   }
   if (!r) return r.error();
   const std::span<const std::uint8_t> payload = r->input();
-  auto n = r->count(9);
+  auto n = r->count(8);  // a record is at least 8 bytes (header 3, op 5)
   if (!n) return n.error();
   std::vector<Received> out;
   out.reserve(*n);

@@ -44,11 +44,9 @@ std::uint64_t allocated_by(const auto& f) {
 Bytes map_set_record(std::uint64_t who, std::int64_t lamport_minus_first) {
   Writer w = begin_frame(TypeTag::doc_update);
   w.varint(1);                          // one record
-  w.varint(1), w.varint(who);           // replica table: {who}
+  w.u8(2), w.varint(who);               // header: Lamport time apart; the author
   w.varint(1);                          // first counter
-  w.zigzag(lamport_minus_first);        // Lamport time - first
-  w.varint(0);                          // no deps
-  w.varint(1);                          // one op
+  w.zigzag(lamport_minus_first);        // Lamport time - first; no deps, one op:
   w.u8(0), w.u8(0), w.string("m");      // map_set on root map "m"
   w.string("k"), w.u8(3), w.zigzag(7);  // key "k" = 7
   w.varint(0);                          // supersedes nothing

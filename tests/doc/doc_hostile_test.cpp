@@ -144,6 +144,7 @@ TEST_CASE("absurd declared counts are rejected before allocating", "[doc]") {
   // One record with a 2^40-entry replica table.
   r = target.apply_update(frame([&](Writer& w) {
     w.varint(1);
+    w.u8(1), w.varint(9);  // header: other replicas; the author, 9
     w.varint(huge);
     for (int i = 0; i < 20; ++i) w.u8(1);
   }));
@@ -152,9 +153,8 @@ TEST_CASE("absurd declared counts are rejected before allocating", "[doc]") {
   // One record declaring 2^40 operations.
   r = target.apply_update(frame([&](Writer& w) {
     w.varint(1);
-    w.varint(1), w.varint(9);  // replica table: {9}
-    w.varint(1), w.zigzag(0);  // first, lamport - first
-    w.varint(0);               // no deps
+    w.u8(8), w.varint(9);  // header: several ops; the author, 9
+    w.varint(1);           // first (and lamport)
     w.varint(huge);
     for (int i = 0; i < 20; ++i) w.u8(0);
   }));
@@ -163,9 +163,8 @@ TEST_CASE("absurd declared counts are rejected before allocating", "[doc]") {
   // Counters that would overflow.
   r = target.apply_update(frame([&](Writer& w) {
     w.varint(1);
-    w.varint(1), w.varint(9);
-    w.varint(UINT64_MAX), w.zigzag(0);
-    w.varint(0);
+    w.u8(8), w.varint(9);
+    w.varint(UINT64_MAX);
     w.varint(2);
     for (int i = 0; i < 20; ++i) w.u8(0);
   }));
@@ -192,11 +191,11 @@ TEST_CASE("records contradicting causality are rejected", "[doc]") {
   };
   auto forged = frame([&](Writer& w) {
     w.varint(1);                            // one record
-    w.varint(2), w.varint(2), w.varint(1);  // table {2, 1}
+    w.u8(3);                                // header: other replicas, lamport apart
+    w.varint(2), w.varint(1), w.varint(1);  // table {2, 1}
     w.varint(1), w.zigzag(4);               // first 1, lamport 5
-    w.varint(0);                            // deps: none (but the op targets a's object)
-    w.varint(1);                            // one op
-    w.u8(0x10);                             // map_set on a nested object
+                                            // deps: none (but the op targets a's object)
+    w.u8(0x10);                             // one op: map_set on a nested object
     w.u8(0), w.varint(1), w.varint(1);      // a map named (replica 1, 1)
     w.string("x");
     w.u8(0);      // value null
