@@ -21,7 +21,8 @@ struct ObserverEntry {
   ObjectId target;
   bool deep = false;
   PositionUnit unit = PositionUnit::code_point;
-  ObserverFn fn;
+  // Shared: a batch holds it while the callback runs, which may unsubscribe.
+  std::shared_ptr<const ObserverFn> fn;
 };
 
 struct Observers {

@@ -4,6 +4,7 @@
 // by turning those records into events for each observer.
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "doc_impl.hpp"
 
@@ -108,7 +109,8 @@ class Ancestry {
 Subscription DocImpl::observe(const ObjectId& id, ObserverFn fn, PositionUnit unit, bool deep) {
   auto& reg = *observers_;
   const std::uint64_t sid = reg.next++;
-  reg.entries.emplace(sid, ObserverEntry{id, deep, unit, std::move(fn)});
+  reg.entries.emplace(
+      sid, ObserverEntry{id, deep, unit, std::make_shared<const ObserverFn>(std::move(fn))});
   return Subscription(observers_, sid);
 }
 
@@ -151,7 +153,9 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
     return depth.at(id);
   };
   std::vector<std::pair<std::size_t, std::size_t>> order;  // (depth, touch index)
-  for (std::size_t i = 0; i < changed.size(); ++i) order.emplace_back(depth_of(changed[i]), i);
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    order.emplace_back(changed.size() == 1 ? 0 : depth_of(changed[i]), i);
+  }
   std::stable_sort(order.begin(), order.end());
 
   // Events in every unit a subscriber asks for, each object's records taken once.
@@ -227,16 +231,25 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
   for (std::uint64_t sid : ids) {
     auto it = registry->entries.find(sid);
     if (it == registry->entries.end()) continue;
-    const ObserverEntry entry = it->second;
+    const ObjectId target = it->second.target;
+    const bool deep = it->second.deep;
+    const std::shared_ptr<const ObserverFn> fn = it->second.fn;
+    const auto& all = by_unit[static_cast<unsigned>(it->second.unit)];
     std::optional<Ancestry> ancestry;
-    if (entry.deep) ancestry.emplace(*this, entry.target);
-    std::vector<ChangeEvent> mine;
-    for (const ChangeEvent& e : by_unit[static_cast<unsigned>(entry.unit)]) {
-      if (e.object == entry.target || (ancestry && ancestry->below(e.object))) mine.push_back(e);
+    if (deep) ancestry.emplace(*this, target);
+    auto wanted_event = [&](const ChangeEvent& e) {
+      return e.object == target || (ancestry && ancestry->below(e.object));
+    };
+    // Mostly a subscriber wants every event of the batch: no copy then.
+    std::span<const ChangeEvent> mine = all;
+    std::vector<ChangeEvent> some;
+    if (!std::all_of(all.begin(), all.end(), wanted_event)) {
+      std::copy_if(all.begin(), all.end(), std::back_inserter(some), wanted_event);
+      mine = some;
     }
     if (mine.empty()) continue;
     try {
-      entry.fn(mine);
+      (*fn)(mine);
     } catch (...) {
       ++observer_errors_;  // swallowed: weft's state is already final
     }
