@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "weft/doc/events.hpp"
+#include "weft/doc/state_vector.hpp"
 #include "weft/doc/transaction.hpp"
 #include "weft/doc/value.hpp"
 #include "weft/sync/sync_document.hpp"
@@ -50,7 +51,7 @@
 namespace weft {
 
 namespace detail::doc {
-struct DocImpl;
+class DocImpl;
 }
 
 // Pending-buffer bound: an update that would leave more operations waiting

@@ -43,7 +43,7 @@ namespace weft {
 class Doc;
 class Transaction;
 namespace detail::doc {
-struct DocImpl;
+class DocImpl;
 }
 
 class ObjectHandle {

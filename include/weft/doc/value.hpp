@@ -11,10 +11,13 @@
 // or a reference to a nested object. Values compare and order by their
 // canonical encoding (so NaN equals itself and doubles compare bitwise).
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "weft/core/dot.hpp"
@@ -66,8 +69,9 @@ class Value {
   Value() = default;
   Value(std::nullptr_t) {}
   Value(bool b) : v_(b) {}
-  Value(int i) : v_(std::int64_t{i}) {}
-  Value(std::int64_t i) : v_(i) {}
+  // Any integer type. Throws std::out_of_range for an unsigned value above INT64_MAX.
+  template <std::integral I>
+  requires(!std::same_as<I, bool>) Value(I i) : v_(to_int64(i)) {}
   Value(double d) : v_(d) {}
   Value(const char* s) : v_(std::string(s)) {}
   Value(std::string s) : v_(std::move(s)) {}
@@ -81,9 +85,17 @@ class Value {
     return std::holds_alternative<T>(v_);
   }
   // Throws std::bad_variant_access when the value holds another alternative.
+  // Any integer type reads an int64 value (by value; std::out_of_range when it
+  // does not fit).
   template <class T>
-  [[nodiscard]] const T& as() const {
-    return std::get<T>(v_);
+  [[nodiscard]] decltype(auto) as() const {
+    if constexpr (std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, std::int64_t>) {
+      const std::int64_t i = std::get<std::int64_t>(v_);
+      if (!std::in_range<T>(i)) throw std::out_of_range("weft::Value::as: integer out of range");
+      return static_cast<T>(i);
+    } else {
+      return static_cast<const T&>(std::get<T>(v_));
+    }
   }
   [[nodiscard]] const Variant& variant() const noexcept { return v_; }
 
@@ -93,6 +105,11 @@ class Value {
   friend bool operator<(const Value& a, const Value& b) { return a.encoded() < b.encoded(); }
 
  private:
+  template <class I>
+  static std::int64_t to_int64(I i) {
+    if (!std::in_range<std::int64_t>(i)) throw std::out_of_range("weft::Value: integer too large");
+    return static_cast<std::int64_t>(i);
+  }
   Variant v_;
 };
 
