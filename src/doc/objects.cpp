@@ -11,6 +11,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 16 does not deduce aggregates
 
 // The object an op creates through a value that refers to the op's own element.
 std::optional<ObjectKind> created_kind(const Value& v, const Dot& self) {
