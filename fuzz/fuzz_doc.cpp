@@ -9,7 +9,7 @@
 // local text, list, map and counter edits commits an update that a replica
 // holding the same prior state accepts and ends equal with, that changes
 // nothing when applied again, and whose document's snapshot round-trips (an
-// accepted update with lamport 2^64-1 once broke exactly this).
+// accepted update with lamport 2^64-1 breaks this: tests/regressions/doc/).
 //
 // The first input byte picks how the rest is presented: raw; as the payload
 // of a valid plain doc-update frame (so the record decoder, not the checksum,
