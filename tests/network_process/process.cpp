@@ -199,19 +199,6 @@ std::string Process::log_tail(std::size_t max) const {
   return all.size() > max ? all.substr(all.size() - max) : all;
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(0);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 CuttingProxy::CuttingProxy(std::uint16_t target, int cuts, std::size_t max_bytes,
                            std::uint64_t seed)
     : target_(target), cuts_(cuts), max_bytes_(std::max<std::size_t>(max_bytes, 1)), rng_(seed) {
