@@ -199,6 +199,16 @@ std::string Process::log_tail(std::size_t max) const {
   return all.size() > max ? all.substr(all.size() - max) : all;
 }
 
+std::size_t Process::resident_kib() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));  // "VmRSS:  1234 kB"
+  }
+  return 0;
+}
+
 CuttingProxy::CuttingProxy(std::uint16_t target, int cuts, std::size_t max_bytes,
                            std::uint64_t seed)
     : target_(target), cuts_(cuts), max_bytes_(std::max<std::size_t>(max_bytes, 1)), rng_(seed) {

@@ -44,6 +44,8 @@ class Process {
   int wait(Millis timeout);
   [[nodiscard]] bool running();
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+  // Resident memory (VmRSS of /proc/PID/status) in KiB; 0 when it cannot be read.
+  [[nodiscard]] std::size_t resident_kib() const;
   // The last `max` bytes the process wrote to stderr (for failure messages).
   [[nodiscard]] std::string log_tail(std::size_t max = 2000) const;
 

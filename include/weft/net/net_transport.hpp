@@ -15,9 +15,10 @@
 // complete frame received; both sides send heartbeat frames the handler never
 // sees), write timeout (a peer that stops reading is cut), bounded per-peer send
 // queue (send() returns transport_errc::queue_full), maximum frame size checked
-// on the declared length before any allocation. Every TCP connection has
-// TCP_NODELAY set. Outbound connections re-dial with exponential backoff and
-// jitter; every successful (re)connection gets a fresh PeerId, never reused.
+// on the declared length, and frame buffers that grow with the bytes that arrive,
+// never with the length a peer declares. Every TCP connection has TCP_NODELAY
+// set. Outbound connections re-dial with exponential backoff and jitter; every
+// successful (re)connection gets a fresh PeerId, never reused.
 //
 // Threading: all I/O and every callback (TransportHandler and the std::function
 // members below) run on the thread running `io`. Run `io` on ONE thread and call
