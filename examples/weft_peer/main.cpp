@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
            "  sleep MS            ok after MS milliseconds\n"
            "  quit                ok, then exit 0\n"
            "Blank lines and lines starting with # are ignored.\n"
-           "Exit status: 0 quit/EOF/SIGTERM, 1 cannot listen or open --store, 2 bad arguments.\n";
+           "Exit status: 0 quit/EOF/SIGTERM, 1 listen/--store/--port-file failed, 2 bad args.\n";
     return 0;
   }
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket must not kill the peer

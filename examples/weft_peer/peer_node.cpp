@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "port_file.hpp"
 #include "weft/encoding/reader.hpp"
 #include "weft/storage/sqlite_storage.hpp"
 
@@ -179,6 +180,10 @@ result<void> PeerNode::start(const std::function<void(const std::string&)>& on_l
     }
     endpoint.port = *port;
     bound.push_back(net::to_string(endpoint));
+  }
+  if (!options_.port_file.empty() && !write_port_file(options_.port_file, bound, error)) {
+    transport_->close();
+    return make_error_code(boost::system::errc::io_error);
   }
   for (const auto& url : bound) on_listening(url);
   for (const auto& endpoint : connects) transport_->connect(endpoint);

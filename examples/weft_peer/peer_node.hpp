@@ -49,9 +49,10 @@ class PeerNode {
   PeerNode(const PeerNode&) = delete;
   PeerNode& operator=(const PeerNode&) = delete;
 
-  // Binds every --listen URL (calling on_listening with the real URL of each) and
-  // starts dialling every --connect URL. Errors: a malformed URL (the message names
-  // it) or a failed bind; nothing is left listening then.
+  // Binds every --listen URL (calling on_listening with the real URL of each, after
+  // writing them all to --port-file if given) and starts dialling every --connect
+  // URL. Errors: a malformed URL (the message names it), a failed bind, or a
+  // --port-file that cannot be written; nothing is left listening then.
   [[nodiscard]] result<void> start(const std::function<void(const std::string&)>& on_listening,
                                    std::string& error);
   // Closes every connection (peers are told we left) and stops the timer.

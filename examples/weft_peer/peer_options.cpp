@@ -57,7 +57,8 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
     } else if (flag == "--doc" || flag == "--listen" || flag == "--connect" || flag == "--token" ||
                flag == "--accept-token" || flag == "--tls-ca" || flag == "--tls-cert" ||
                flag == "--tls-key" || flag == "--name" || flag == "--replica-id" ||
-               flag == "--reconnect-max-ms" || flag == "--anti-entropy-ms" || flag == "--store") {
+               flag == "--reconnect-max-ms" || flag == "--anti-entropy-ms" || flag == "--store" ||
+               flag == "--port-file") {
       auto v = value();
       if (!v) return std::nullopt;
       const std::string text(*v);
@@ -73,6 +74,12 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
           return std::nullopt;
         }
         options.store = text;
+      } else if (flag == "--port-file") {
+        if (text.empty()) {
+          error = "--port-file needs a file path";
+          return std::nullopt;
+        }
+        options.port_file = text;
       } else if (flag == "--listen") {
         options.listen.push_back(text);
       } else if (flag == "--connect") {
@@ -126,6 +133,9 @@ std::string options_help() {
                            tls://HOST:PORT, ws://HOST:PORT/PATH or wss://HOST:PORT/PATH.
                            Port 0 picks a free port. Every bound address is printed
                            on stdout as "listening URL" (with the real port).
+  --port-file FILE         once every --listen address is bound, write the bound
+                           URLs (real ports), one per line, to FILE. The file
+                           appears whole (written aside, then renamed): poll for it.
   --connect URL            dial a peer at URL (repeatable); re-dialled with backoff
                            whenever the connection is lost.
   --reconnect-max-ms MS    longest pause between re-dials (default 2000).

@@ -24,6 +24,7 @@ struct PeerOptions {
   std::optional<std::uint64_t> replica_id;   // --replica-id N (tests only)
   std::vector<std::string> listen;           // --listen URL (repeatable)
   std::vector<std::string> connect;          // --connect URL (repeatable)
+  std::string port_file;                     // --port-file FILE: the bound URLs, once listening
   std::string token;                         // --token: presented to peers we dial
   std::vector<AcceptedToken> accept_tokens;  // --accept-token (repeatable)
   std::string tls_ca;                        // --tls-ca FILE

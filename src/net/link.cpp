@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -77,6 +78,15 @@ std::string subject_of(SSL* ssl) {
   return out;
 }
 
+// How many more bytes of a frame of `declared` bytes to make room for when `have`
+// arrived: at least one chunk, then as much as arrived so far (doubling), so the
+// buffer is never more than twice the bytes received plus one chunk, and a large
+// frame costs a logarithmic number of reallocations.
+constexpr std::size_t kReadChunk = std::size_t{64} << 10;
+std::size_t read_step(std::size_t have, std::size_t declared) {
+  return std::min(declared - have, std::max(have, kReadChunk));
+}
+
 template <bool Tls>
 class FramedLink final : public Link {
  public:
@@ -118,9 +128,17 @@ class FramedLink final : public Link {
                           (std::size_t{head[2]} << 8) | std::size_t{head[3]};
     if (n == 0) co_return make_error_code(net_errc::protocol_error);
     if (n > max) co_return make_error_code(net_errc::frame_too_large);
-    out.resize(n);
-    co_await asio::async_read(stream_, asio::buffer(out),
-                              asio::redirect_error(asio::use_awaitable, ec));
+    // The buffer grows with the bytes that arrive, never with the length the peer
+    // declared: a peer that sends a header and stalls pins one step, not n bytes.
+    out.clear();
+    while (out.size() < n) {
+      const std::size_t have = out.size();
+      const std::size_t step = read_step(have, n);
+      out.resize(have + step);
+      const asio::mutable_buffer into(out.data() + have, step);
+      co_await asio::async_read(stream_, into, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return ec;
+    }
     co_return ec;
   }
 
@@ -199,9 +217,12 @@ class WsLink final : public Link {
   asio::awaitable<error_code> read_frame(std::vector<std::uint8_t>& out, std::size_t max) override {
     // The bound is enforced here, not with read_message_max: Beast fails an oversize
     // message by a close handshake whose TLS teardown error would hide the cause.
-    // Reading in bounded chunks never buffers more than max + kChunk bytes, whatever
-    // length a frame header declares.
-    constexpr std::size_t kChunk = std::size_t{64} << 10;
+    // Beast sizes each read by the bytes the frame has left, clamped to our limit, and
+    // flat_buffer grows to at most twice what it holds: so, as on TCP, the buffer
+    // grows with the bytes that arrive (<= 2 x received + one chunk), whatever length a
+    // frame header declares. Beast's own read buffer is a fixed 1.5 KiB, and the HTTP
+    // upgrade is parsed with its default 8 KiB header limit.
+    constexpr std::size_t kChunk = kReadChunk;
     buffer_.clear();
     error_code ec;
     for (;;) {

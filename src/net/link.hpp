@@ -32,6 +32,14 @@ class Link {
   // Writes one frame; at most one write at a time.
   virtual boost::asio::awaitable<boost::system::error_code> write_frame(
       std::span<const std::uint8_t> frame) = 0;
+  // Turns Nagle's algorithm off once TCP is up (accepted or dialled), before any
+  // handshake byte. weft writes small frames (handshake replies, sync acks, pings)
+  // and waits for answers; with Nagle on, a small write behind an unacknowledged
+  // one waits for the peer's delayed ACK, about 40 ms per round trip.
+  void disable_nagle() noexcept {
+    boost::system::error_code ignored;  // best effort: a dead socket fails later anyway
+    socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  }
   // Closes the socket: every pending operation completes with an error. Idempotent.
   void close() noexcept {
     boost::system::error_code ignored;

@@ -190,6 +190,7 @@ asio::awaitable<void> Connection::run_outbound(std::shared_ptr<Connection> self)
                                asio::redirect_error(asio::use_awaitable, ec));
   if (state == State::closed) co_return;
   if (ec) co_return fail(ec);
+  link->disable_nagle();
   info.remote_address = address_of(link->socket());
   ec = co_await link->client_handshake(endpoint, options.tls.verify_peer);
   if (state == State::closed) co_return;
@@ -217,6 +218,7 @@ asio::awaitable<void> Connection::run_outbound(std::shared_ptr<Connection> self)
 
 asio::awaitable<void> Connection::run_inbound(std::shared_ptr<Connection> self) {
   start_deadline();
+  link->disable_nagle();
   info.remote_address = address_of(link->socket());
   error_code ec = co_await link->server_handshake();
   if (state == State::closed) co_return;
@@ -560,6 +562,11 @@ std::optional<PeerInfo> NetTransport::peer_info(PeerId peer) const {
   const auto it = impl_->open.find(peer);
   if (it == impl_->open.end()) return std::nullopt;
   return it->second->info;
+}
+
+int NetTransport::native_handle(PeerId peer) const {
+  const auto it = impl_->open.find(peer);
+  return it == impl_->open.end() ? -1 : it->second->link->socket().native_handle();
 }
 
 std::size_t NetTransport::queued_bytes(PeerId peer) const {

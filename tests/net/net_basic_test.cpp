@@ -6,6 +6,7 @@
 
 #include "net/net_support.hpp"
 #include "support/catch.hpp"
+#include "support/port_hold.hpp"
 
 using namespace weft;
 using namespace weft::net;
@@ -429,12 +430,11 @@ TEST_CASE("A protocol mismatch is refused on both sides without a session", "[ne
 TEST_CASE("A dialler retries with backoff until the listener appears, and close() stops it",
           "[network]") {
   boost::asio::io_context io;
-  // A port that was free a moment ago: nothing listens there yet.
-  std::uint16_t port = 0;
-  {
-    NetTransport probe(io, fast_options(3));
-    port = probe.listen(endpoint(Protocol::tcp, false)).value();
-  }
+  // A port held for the listener started below: dials to it are refused meanwhile,
+  // and no other connection (under ctest -j) can take it in between.
+  const weft::test::PortHold hold;
+  REQUIRE(hold.held());
+  const std::uint16_t port = hold.port();
   NetOptions copt = fast_options(4);
   copt.reconnect.initial_delay_ms = 10;
   copt.reconnect.max_delay_ms = 40;

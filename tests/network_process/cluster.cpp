@@ -47,6 +47,7 @@ std::size_t Cluster::start(std::vector<std::string> args, bool listen) {
   urls_.emplace_back();
   generation_.push_back(0);
   procs_.emplace_back();
+  holds_.emplace_back();
   if (listen) {
     urls_[i] = scheme_ + "://127.0.0.1:0" + (scheme_ == "ws" || scheme_ == "wss" ? "/weft" : "");
   }
@@ -61,23 +62,36 @@ void Cluster::restart(std::size_t i) {
     args.push_back("--listen");
     args.push_back(urls_[i]);
   }
-  ++generation_[i];
-  const std::string log =
-      dir_ + "/peer" + std::to_string(i) + "." + std::to_string(generation_[i]) + ".log";
-  procs_[i] = std::make_unique<Process>(peer_binary(), args, log);
-  if (!urls_[i].empty()) {
+  // The hold keeps the port from outgoing connections, but not during the instant
+  // between the kill and the hold: a connection that got the port then ends sooner
+  // or later, so a port in use is retried for a while before the test fails.
+  constexpr int kAttempts = 50;
+  for (int attempt = 1;; ++attempt) {
+    ++generation_[i];
+    const std::string log =
+        dir_ + "/peer" + std::to_string(i) + "." + std::to_string(generation_[i]) + ".log";
+    procs_[i] = std::make_unique<Process>(peer_binary(), args, log);
+    if (urls_[i].empty()) return;
     auto line = procs_[i]->read_line(Millis(10'000));
     const std::string prefix = "listening ";
-    if (!line || line->rfind(prefix, 0) != 0) {
+    if (line && line->rfind(prefix, 0) == 0) {
+      urls_[i] = line->substr(prefix.size());
+      holds_[i].reset();  // it listens: the port is its own again
+      return;
+    }
+    const bool in_use = procs_[i]->wait(Millis(5'000)) == 1 &&
+                        procs_[i]->log_tail().find("in use") != std::string::npos;
+    if (!in_use || attempt == kAttempts) {
       throw std::runtime_error("peer " + std::to_string(i) + " did not listen: " +
                                line.value_or("<nothing>") + "\n" + procs_[i]->log_tail());
     }
-    urls_[i] = line->substr(prefix.size());
+    std::this_thread::sleep_for(Millis(200));
   }
 }
 
 void Cluster::kill(std::size_t i) {
-  procs_.at(i).reset();
+  procs_.at(i).reset();  // SIGKILL and reaped: its listening socket is closed now
+  if (!urls_[i].empty()) holds_[i] = std::make_unique<PortHold>(port_of(urls_[i]));
 }
 
 Digest Cluster::digest(std::size_t i) {
@@ -134,6 +148,11 @@ std::string Cluster::describe() {
         << "\n";
   }
   return out.str();
+}
+
+std::uint16_t port_of(const std::string& url) {
+  const auto path = url.find('/', url.find("://") + 3);  // npos when there is none
+  return static_cast<std::uint16_t>(std::stoul(url.substr(url.rfind(':', path) + 1)));
 }
 
 std::map<char, std::size_t> letter_counts(const std::string& text) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "network_process/process.hpp"
+#include "support/port_hold.hpp"
 
 namespace weft::test {
 
@@ -33,9 +34,11 @@ class Cluster {
   // Starts a peer with `args` (plus fast_options()); `listen` adds --listen on a
   // free port and waits for its "listening" line. Returns the peer's index.
   std::size_t start(std::vector<std::string> args, bool listen);
-  // Restarts a killed peer with its original arguments, listening on its old URL.
+  // Restarts a killed peer with its original arguments, listening on its old URL
+  // (kept for it since the kill: see PortHold). Throws when it cannot listen there.
   void restart(std::size_t i);
-  void kill(std::size_t i);  // SIGKILL
+  // SIGKILL; a listening peer's port is held until restart(i).
+  void kill(std::size_t i);
 
   [[nodiscard]] Process& at(std::size_t i) { return *procs_.at(i); }
   [[nodiscard]] const std::string& url(std::size_t i) const { return urls_.at(i); }
@@ -59,7 +62,11 @@ class Cluster {
   std::vector<std::vector<std::string>> args_;
   std::vector<std::string> urls_;
   std::vector<int> generation_;
+  std::vector<std::unique_ptr<PortHold>> holds_;  // killed listeners' ports
 };
+
+// The port of a URL such as "tcp://127.0.0.1:4000" or "ws://127.0.0.1:4000/weft".
+[[nodiscard]] std::uint16_t port_of(const std::string& url);
 
 // Counts of each character in `text`.
 [[nodiscard]] std::map<char, std::size_t> letter_counts(const std::string& text);

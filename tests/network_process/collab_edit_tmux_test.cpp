@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,31 @@ std::string status_row(const std::vector<std::string>& lines) {
   return lines.empty() ? std::string() : lines.back();
 }
 
+// A private directory for the editors' --port-file, removed when the test ends.
+class PortFiles {
+ public:
+  PortFiles() {
+    std::string pattern = "/tmp/weft-collab-ports-XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    dir_ = pattern;
+  }
+  ~PortFiles() { (void)run("rm -rf " + quote(dir_)); }
+  [[nodiscard]] std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  // The first URL in `name`'s port file, once the editor has written it ("" after 15 s).
+  [[nodiscard]] std::string wait_for(const std::string& name) const {
+    std::string url;
+    const auto deadline = Clock::now() + Millis(15'000);
+    while (url.empty() && Clock::now() < deadline) {
+      std::ifstream in(path(name));
+      if (!std::getline(in, url)) std::this_thread::sleep_for(Millis(50));
+    }
+    return url;
+  }
+
+ private:
+  std::string dir_;
+};
+
 template <typename F>
 bool eventually(F&& condition, Millis timeout = Millis(15'000)) {
   const auto deadline = Clock::now() + timeout;
@@ -125,17 +151,22 @@ TEST_CASE("two collab_edit instances in tmux show the same text", "[network][tmu
   }
   const char* binary = std::getenv("WEFT_COLLAB_EDIT_BINARY");
   REQUIRE(binary != nullptr);
-  const std::uint16_t port_a = weft::test::free_port();
-  std::uint16_t port_b = weft::test::free_port();
-  while (port_b == port_a) port_b = weft::test::free_port();
-  auto command = [&](std::uint16_t listen, std::uint16_t connect, const char* name) {
-    return std::string(binary) + " --listen tcp://127.0.0.1:" + std::to_string(listen) +
-           " --connect tcp://127.0.0.1:" + std::to_string(connect) + " --name " + name +
-           " --reconnect-max-ms 300 --anti-entropy-ms 300";
+  // Both listen on port 0 and write the URL they got to a --port-file: a port
+  // picked here and bound later by the editor could be taken in between by any
+  // outgoing connection under ctest -j. Bob dials alice; one connection serves both.
+  PortFiles files;
+  auto command = [&](const char* name, const std::string& connect) {
+    return std::string(binary) + " --listen tcp://127.0.0.1:0 --port-file " +
+           quote(files.path(name)) + (connect.empty() ? "" : " --connect " + connect) + " --name " +
+           name + " --reconnect-max-ms 300 --anti-entropy-ms 300";
   };
   Tmux tmux;
-  tmux.start("a", command(port_a, port_b, "alice"));
-  tmux.start("b", command(port_b, port_a, "bob"));
+  tmux.start("a", command("alice", ""));
+  const std::string alice = files.wait_for("alice");
+  INFO("alice listens at " << alice);
+  REQUIRE(alice.rfind("tcp://127.0.0.1:", 0) == 0);
+  tmux.start("b", command("bob", alice));
+  REQUIRE(files.wait_for("bob").rfind("tcp://127.0.0.1:", 0) == 0);
 
   // Both connected, and each shows the other's name (presence) in its status line.
   INFO("a: " << text_rows(tmux.capture("a")) << status_row(tmux.capture("a")));

@@ -198,9 +198,7 @@ TEST_CASE("connections cut mid-frame by a proxy heal and converge", "[network][p
   const std::size_t a = cluster.start({}, true);
   // b reaches a only through the proxy, which cuts its first 6 connections after
   // a random number of bytes; c hangs off b, so a and c depend on the cut link.
-  const auto port =
-      static_cast<std::uint16_t>(std::stoi(cluster.url(a).substr(cluster.url(a).rfind(':') + 1)));
-  weft::test::CuttingProxy proxy(port, 6, 3000, seed);
+  weft::test::CuttingProxy proxy(weft::test::port_of(cluster.url(a)), 6, 3000, seed);
   const std::size_t b =
       cluster.start({"--connect", "tcp://127.0.0.1:" + std::to_string(proxy.port())}, true);
   const std::size_t c = cluster.start({"--connect", cluster.url(b)}, false);

@@ -103,7 +103,9 @@ TEST_CASE("weft-peer options", "[examples]") {
                           "ann",
                           "--exit-on-eof",
                           "--token",
-                          "t"},
+                          "t",
+                          "--port-file",
+                          "/tmp/ports"},
                          error);
   REQUIRE(o);
   CHECK(o->listen == std::vector<std::string>{"tcp://127.0.0.1:0"});
@@ -117,12 +119,14 @@ TEST_CASE("weft-peer options", "[examples]") {
   CHECK(o->name == "ann");
   CHECK(o->exit_on_eof);
   CHECK(o->token == "t");
+  CHECK(o->port_file == "/tmp/ports");
   for (const std::vector<std::string_view>& bad : {std::vector<std::string_view>{"--listen"},
                                                    {"--replica-id", "0"},
                                                    {"--replica-id", "x"},
                                                    {"--accept-token", ":ro"},
                                                    {"--bogus"},
                                                    {"--doc", ""},
+                                                   {"--port-file", ""},
                                                    {"--reconnect-max-ms", "-5"}}) {
     error.clear();
     CHECK(!parse_options(bad, error));

@@ -199,17 +199,14 @@ std::string Process::log_tail(std::size_t max) const {
   return all.size() > max ? all.substr(all.size() - max) : all;
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(0);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("no free port");
+std::size_t Process::resident_kib() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));  // "VmRSS:  1234 kB"
   }
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  return 0;
 }
 
 CuttingProxy::CuttingProxy(std::uint16_t target, int cuts, std::size_t max_bytes,

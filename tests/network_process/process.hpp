@@ -1,7 +1,9 @@
 #pragma once
-// Test support: child processes with a line protocol on stdin/stdout (weft-peer),
-// a TCP proxy that cuts connections mid-frame, and free-port lookup. POSIX only;
-// every wait is bounded.
+// Test support: child processes with a line protocol on stdin/stdout (weft-peer)
+// and a TCP proxy that cuts connections mid-frame. POSIX only; every wait is
+// bounded. There is deliberately no "find a free port" helper: a port found free
+// and bound later by a child can be taken in between by any outgoing connection
+// under `ctest -j`. Children listen on port 0 and report the port they got.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -42,6 +44,8 @@ class Process {
   int wait(Millis timeout);
   [[nodiscard]] bool running();
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+  // Resident memory (VmRSS of /proc/PID/status) in KiB; 0 when it cannot be read.
+  [[nodiscard]] std::size_t resident_kib() const;
   // The last `max` bytes the process wrote to stderr (for failure messages).
   [[nodiscard]] std::string log_tail(std::size_t max = 2000) const;
 
@@ -53,9 +57,6 @@ class Process {
   std::string log_path_;
   bool eof_ = false;
 };
-
-// A port that was free a moment ago on 127.0.0.1 (bound to 0, read, closed).
-[[nodiscard]] std::uint16_t free_port();
 
 // Forwards 127.0.0.1:port() to 127.0.0.1:target. The first `cuts` connections are
 // cut abruptly (RST) after forwarding a random number of bytes in [1, max_bytes]

@@ -15,9 +15,10 @@
 // complete frame received; both sides send heartbeat frames the handler never
 // sees), write timeout (a peer that stops reading is cut), bounded per-peer send
 // queue (send() returns transport_errc::queue_full), maximum frame size checked
-// on the declared length before any allocation. Outbound connections re-dial
-// with exponential backoff and jitter; every successful (re)connection gets a
-// fresh PeerId, never reused.
+// on the declared length, and frame buffers that grow with the bytes that arrive,
+// never with the length a peer declares. Every TCP connection has TCP_NODELAY
+// set. Outbound connections re-dial with exponential backoff and jitter; every
+// successful (re)connection gets a fresh PeerId, never reused.
 //
 // Threading: all I/O and every callback (TransportHandler and the std::function
 // members below) run on the thread running `io`. Run `io` on ONE thread and call
@@ -147,6 +148,10 @@ class NetTransport final : public weft::Transport {
   [[nodiscard]] std::optional<PeerInfo> peer_info(PeerId peer) const;
   // Bytes accepted by send() but not yet written to `peer`'s socket (0 for unknown peers).
   [[nodiscard]] std::size_t queued_bytes(PeerId peer) const;
+  // The descriptor of `peer`'s TCP socket (POSIX), or -1 for unknown peers. For reading
+  // socket options (getsockopt) in tests and diagnostics only: the transport owns it,
+  // so never read, write, close or reconfigure it.
+  [[nodiscard]] int native_handle(PeerId peer) const;
   // Stops listening, closes all connections (on_disconnected follows for connected
   // peers), stops re-dialling. Further listen/connect/send fail with transport_errc::closed.
   void close();
