@@ -3,6 +3,7 @@
 // writes. lww_register shows the winner by (lamport, dot), mv_register all.
 #include "entries.hpp"
 #include "ops.hpp"
+#include "view_change.hpp"
 
 namespace weft::detail::doc {
 
@@ -11,7 +12,7 @@ class RegisterState {
   explicit RegisterState(bool winner_only) : winner_only_(winner_only) {}
 
   void apply(const RegisterSet& op, const Dot& dot, std::uint64_t lamport) {
-    if (capturing_ && !before_) before_ = view();
+    change_.before_change([&] { return view(); });
     entries_.write(op.supersedes, Entry{dot, lamport, op.value});
   }
   [[nodiscard]] const Entries& entries() const noexcept { return entries_; }
@@ -25,22 +26,13 @@ class RegisterState {
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
   void digest(Fnv& f) const { entries_.digest(f); }
 
-  void set_capture(bool on) { capturing_ = on; }
-  // The old and new views when the batch changed them; forgets the batch.
-  [[nodiscard]] std::optional<std::pair<std::vector<Value>, std::vector<Value>>> take_change() {
-    if (!before_) return std::nullopt;
-    std::vector<Value> old = std::move(*before_);
-    before_.reset();
-    std::vector<Value> now = view();
-    if (old == now) return std::nullopt;
-    return std::make_pair(std::move(old), std::move(now));
-  }
+  void set_capture(bool on) { change_.set_capture(on); }
+  [[nodiscard]] std::optional<ViewChange::Change> take_change() { return change_.take(view()); }
 
  private:
   Entries entries_;
   bool winner_only_;
-  bool capturing_ = false;
-  std::optional<std::vector<Value>> before_;
+  ViewChange change_;
 };
 
 }  // namespace weft::detail::doc

@@ -55,15 +55,8 @@ class SetState {
     }
   }
 
-  void set_capture(bool on) { capturing_ = on; }
-  [[nodiscard]] std::optional<std::pair<std::vector<Value>, std::vector<Value>>> take_change() {
-    if (!before_) return std::nullopt;
-    std::vector<Value> old = std::move(*before_);
-    before_.reset();
-    std::vector<Value> now = values();
-    if (old == now) return std::nullopt;
-    return std::make_pair(std::move(old), std::move(now));
-  }
+  void set_capture(bool on) { change_.set_capture(on); }
+  [[nodiscard]] std::optional<ViewChange::Change> take_change() { return change_.take(values()); }
 
  private:
   struct Elem {
@@ -71,11 +64,10 @@ class SetState {
     std::vector<Dot> tags;  // the adds not yet removed, sorted
   };
   void capture() {
-    if (capturing_ && !before_) before_ = values();
+    change_.before_change([&] { return values(); });
   }
   std::map<std::string, Elem> elems_;
-  bool capturing_ = false;
-  std::optional<std::vector<Value>> before_;
+  ViewChange change_;
 };
 
 }  // namespace weft::detail::doc
