@@ -66,11 +66,16 @@ AckMarks::AckMarks(std::shared_ptr<FileSystem> fs, std::string dir)
 
 AckMarks::~AckMarks() = default;
 
+std::string AckMarks::path(std::string_view doc) const {
+  return dir_ + "/" + hex_name(doc) + ".mark";
+}
+
 result<AckMarks::Entry*> AckMarks::entry(std::string_view doc) {
   if (auto it = entries_.find(doc); it != entries_.end()) return &it->second;
   Entry e;
-  auto file = fs_->open(dir_ + "/" + hex_name(doc) + ".mark", OpenMode::read_write);
+  auto file = fs_->open(path(doc), OpenMode::read);
   if (file) {
+    e.exists = true;
     auto size = (*file)->size();
     if (!size) return size.error();
     Bytes bytes(
@@ -88,7 +93,6 @@ result<AckMarks::Entry*> AckMarks::entry(std::string_view doc) {
     } else {
       e.damaged = true;
     }
-    e.file = std::move(*file);
   } else if (file.error() != storage_errc::not_found) {
     return file.error();
   }
@@ -108,23 +112,18 @@ result<void> AckMarks::write(std::string_view doc, const AckMark& mark) {
   Entry& e = **found;
   const std::uint64_t writes = e.writes + 1;
   const Bytes slot = encode_slot(doc, writes, mark);
-  if (e.file) {
-    if (auto w = e.file->write_at(kSlotOffset[writes % 2], slot); !w) return w.error();
-    if (auto s = e.file->sync(); !s) return s.error();
-  } else {
-    // The name appears only with a valid slot in the file.
-    const std::string path = dir_ + "/" + hex_name(doc) + ".mark";
-    {
-      auto tmp = fs_->open(path + ".tmp", OpenMode::create);
-      if (!tmp) return storage_errc::io_error;
-      if (auto w = (*tmp)->write_at(kSlotOffset[writes % 2], slot); !w) return w.error();
-      if (auto s = (*tmp)->sync(); !s) return s.error();
-    }
-    if (auto r = fs_->rename(path + ".tmp", path); !r) return r.error();
+  const std::string final_path = path(doc);
+  // A new file gets its name only once it holds a valid slot.
+  const std::string target = e.exists ? final_path : final_path + ".tmp";
+  auto file = fs_->open(target, e.exists ? OpenMode::read_write : OpenMode::create);
+  if (!file) return storage_errc::io_error;
+  if (auto w = (*file)->write_at(kSlotOffset[writes % 2], slot); !w) return w.error();
+  if (auto s = (*file)->sync(); !s) return s.error();
+  file->reset();  // closed before it is renamed
+  if (!e.exists) {
+    if (auto r = fs_->rename(target, final_path); !r) return r.error();
     if (auto s = fs_->sync_dir(dir_); !s) return s.error();
-    auto file = fs_->open(path, OpenMode::read_write);
-    if (!file) return storage_errc::io_error;
-    e.file = std::move(*file);
+    e.exists = true;
   }
   e.writes = writes;
   e.mark = mark;

@@ -54,13 +54,16 @@ class AckMarks {
   result<void> write(std::string_view doc, const AckMark& mark);
 
  private:
+  // What is known of one document's file. Files are opened per write, not
+  // kept open: a SQLite store holds no descriptor per document otherwise.
   struct Entry {
-    std::unique_ptr<File> file;  // null until the file exists
-    std::uint64_t writes = 0;    // the write count of the current slot
+    bool exists = false;
+    std::uint64_t writes = 0;  // the write count of the current slot
     std::optional<AckMark> mark;
     bool damaged = false;
   };
   result<Entry*> entry(std::string_view doc);
+  [[nodiscard]] std::string path(std::string_view doc) const;
 
   std::shared_ptr<FileSystem> fs_;
   std::string dir_;
