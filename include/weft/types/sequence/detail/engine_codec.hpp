@@ -205,9 +205,10 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
     if (allowed && w.size() - start < plain + 1) return finish_frame(std::move(w));
     w = begin_frame(TypeTag::sequence_update);
     w.u8(Store::kKind);
-    if (!allowed) {
+    if (!allowed && plain <= kDecompressLimits.max_output) {
       // Too repetitive for a zstd frame readers accept: deflate stays within
-      // the bound by construction (1 MB of one character takes ~1 KB).
+      // the ratio by construction (1 MB of one character takes ~1 KB). A body
+      // over max_output goes plain, which no reader inflates.
       Writer whole;
       whole.raw(body.view());
       whole.bytes(content.view());
@@ -216,7 +217,7 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
       w.raw(deflate_compress(whole.view(), 6));
       return finish_frame(std::move(w));
     }
-    // zstd did not shrink it: plain after all.
+    // zstd did not shrink it (or nothing within the bound fits): plain after all.
   }
   w.varint(kCompressionNone);
   w.raw(body.view());
