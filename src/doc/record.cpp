@@ -488,8 +488,6 @@ class RecordReader {
 // snapshots and catch-up updates repeat replica ids and object names record
 // after record. A single keystroke's update stays plain.
 constexpr std::size_t kDeflateFrom = 512;
-// The largest inflated payload accepted (a hostile size cannot allocate more).
-constexpr std::uint64_t kMaxInflated = std::uint64_t{1} << 30;
 
 }  // namespace
 
@@ -529,7 +527,7 @@ result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes,
     if (!packed) return r.error();
     auto raw_len = packed->varint();
     if (!raw_len) return raw_len.error();
-    auto raw = deflate_decompress(*packed->raw(packed->remaining()), *raw_len, kMaxInflated);
+    auto raw = deflate_decompress(*packed->raw(packed->remaining()), *raw_len);
     if (!raw) return raw.error();
     inflated = std::move(*raw);
     // Canonical form: a payload this small would have been sent plain.

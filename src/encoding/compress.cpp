@@ -9,18 +9,6 @@
 namespace weft {
 namespace {
 
-// The most output each format can produce per input byte: deflate's longest
-// match code yields 258 bytes from ~2 bits (about 1032:1); a zstd RLE block
-// yields 128 KiB from 4 bytes.
-constexpr std::uint64_t kDeflateMaxRatio = 1032;
-constexpr std::uint64_t kZstdMaxRatio = 32768;
-
-result<void> check_claim(std::uint64_t packed, std::uint64_t size, std::uint64_t max_size,
-                         std::uint64_t ratio) {
-  if (size > max_size || size / ratio > packed) return errc::length_too_large;
-  return {};
-}
-
 // Output buffers hold one byte more than the stated size: a decompressor that
 // fills exactly the stated size may still need a call to read the end of its
 // stream, and one that writes the spare byte produced too much.
@@ -76,11 +64,8 @@ Bytes zstd_compress(std::span<const std::uint8_t> raw, int level) {
   return out;
 }
 
-result<Bytes> zstd_decompress(std::span<const std::uint8_t> packed, std::uint64_t size,
-                              std::uint64_t max_size) {
-  if (auto ok = check_claim(packed.size(), size, max_size, kZstdMaxRatio); !ok) {
-    return ok.error();
-  }
+result<Bytes> zstd_decompress(std::span<const std::uint8_t> packed, std::uint64_t size) {
+  if (!decompress_allowed(packed.size(), size)) return errc::length_too_large;
   auto& ctx = zstd_contexts;
   if (ctx.d == nullptr && (ctx.d = ZSTD_createDCtx()) == nullptr) throw std::bad_alloc();
   ZSTD_DCtx_reset(ctx.d, ZSTD_reset_session_only);
@@ -113,11 +98,8 @@ Bytes deflate_compress(std::span<const std::uint8_t> raw, int level) {
   return out;
 }
 
-result<Bytes> deflate_decompress(std::span<const std::uint8_t> packed, std::uint64_t size,
-                                 std::uint64_t max_size) {
-  if (auto ok = check_claim(packed.size(), size, max_size, kDeflateMaxRatio); !ok) {
-    return ok.error();
-  }
+result<Bytes> deflate_decompress(std::span<const std::uint8_t> packed, std::uint64_t size) {
+  if (!decompress_allowed(packed.size(), size)) return errc::length_too_large;
   if (packed.size() > 0xFFFFFFFFu) return errc::length_too_large;  // zlib counts in 32 bits
   z_stream z{};
   if (inflateInit(&z) != Z_OK) throw std::bad_alloc();

@@ -1,7 +1,6 @@
 #include "weft/storage/file_log_storage.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -59,15 +58,13 @@ class FileLogStorage final : public Storage {
   FileLogStorage(std::string dir, StorageOptions options, std::shared_ptr<FileSystem> fs,
                  std::unique_ptr<FileLock> lock,
                  std::map<std::string, Listing, std::less<>> listing)
-      : Storage(std::move(options)),
+      : Storage(std::move(options), fs, dir),  // the marks sit beside the logs
         dir_(std::move(dir)),
         fs_(std::move(fs)),
         lock_(std::move(lock)),
         listing_(std::move(listing)) {}
 
-  ~FileLogStorage() override {
-    if (!failed()) (void)do_sync();  // best effort; errors cannot leave a destructor
-  }
+  ~FileLogStorage() override { close(); }
 
  protected:
   result<AppendResult> do_append(std::string_view doc,
@@ -86,13 +83,7 @@ class FileLogStorage final : public Storage {
     if (options().durability == Durability::durable) {
       if (auto s = d.log->sync(); !s) return s.error();
     } else {
-      if (pending_.empty()) first_pending_ = std::chrono::steady_clock::now();
-      pending_.insert(d.hex);
-      ++pending_count_;
-      if (pending_count_ >= options().relaxed_max_pending ||
-          std::chrono::steady_clock::now() - first_pending_ >= options().relaxed_window) {
-        if (auto s = do_sync(); !s) return s.error();
-      }
+      pending_.insert(d.hex);  // Storage decides when the group commits
     }
     return out;
   }
@@ -185,7 +176,6 @@ class FileLogStorage final : public Storage {
       }
       it = pending_.erase(it);
     }
-    pending_count_ = 0;
     return {};
   }
 
@@ -364,8 +354,6 @@ class FileLogStorage final : public Storage {
   std::map<std::string, Listing, std::less<>> listing_;  // documents not yet recovered
   std::map<std::string, Doc, std::less<>> docs_;         // keyed by hex name
   std::set<std::string> pending_;                        // hex names with unsynced appends
-  std::size_t pending_count_ = 0;
-  std::chrono::steady_clock::time_point first_pending_{};
 };
 
 }  // namespace

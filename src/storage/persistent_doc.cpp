@@ -44,8 +44,12 @@ result<std::unique_ptr<PersistentDoc>> PersistentDoc::open(Storage& store, std::
 
   // A mark above the log's last own counter: the last session leased counters
   // in relaxed mode and did not close cleanly, so ops it sent may be lost from
-  // disk. Reusing their counters could give one Dot two meanings: rotate.
-  if (data->meta && data->meta->counter_high_water > doc->state_vector().get(replica)) {
+  // disk. A store that came back older than it acknowledged (rolled_back) may
+  // have lost ops that were sent, counter mark included. Either way reusing
+  // their counters could give one Dot two meanings: rotate.
+  const bool unclean =
+      data->meta && data->meta->counter_high_water > doc->state_vector().get(replica);
+  if (unclean || data->recovery.rolled_back) {
     auto state = full_state(*doc);
     if (!state) return storage_errc::corrupted;
     do {

@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include <bit>
-#include <chrono>
 #include <map>
 
 #include "weft/encoding/crc32c.hpp"
@@ -103,12 +102,14 @@ std::uint32_t blob_crc(std::string_view doc, std::uint64_t seq,
 
 class SqliteStorageImpl final : public SqliteStorage {
  public:
-  SqliteStorageImpl(StorageOptions options, sqlite3* db, std::unique_ptr<FileLock> lock)
-      : SqliteStorage(std::move(options)), lock_(std::move(lock)), handle_(db), db_(db) {}
+  SqliteStorageImpl(StorageOptions options, sqlite3* db, std::unique_ptr<FileLock> lock,
+                    const std::string& marks_dir)
+      : SqliteStorage(std::move(options), posix_file_system(), marks_dir),
+        lock_(std::move(lock)),
+        handle_(db),
+        db_(db) {}
 
-  ~SqliteStorageImpl() override {
-    if (!failed()) (void)do_sync();  // best effort; errors cannot leave a destructor
-  }
+  ~SqliteStorageImpl() override { close(); }
 
   result<void> prepare() {
     const std::pair<Stmt*, const char*> all[] = {
@@ -175,14 +176,7 @@ class SqliteStorageImpl final : public SqliteStorage {
     auto& entry = cache_[std::string(doc)];
     entry.row = next;
     entry.log_bytes = log_bytes;
-    if (options().durability == Durability::relaxed) {
-      if (pending_ == 0) first_pending_ = std::chrono::steady_clock::now();
-      ++pending_;
-      if (pending_ >= options().relaxed_max_pending ||
-          std::chrono::steady_clock::now() - first_pending_ >= options().relaxed_window) {
-        if (auto s = do_sync(); !s) return s.error();
-      }
-    }
+    if (options().durability == Durability::relaxed) ++pending_;  // Storage group-commits
     return AppendResult{seq, next.next_seq - next.snap_seq, log_bytes};
   }
 
@@ -389,7 +383,6 @@ class SqliteStorageImpl final : public SqliteStorage {
   sqlite3* db_;
   std::map<std::string, Cached, std::less<>> cache_;
   std::size_t pending_ = 0;
-  std::chrono::steady_clock::time_point first_pending_{};
   Stmt get_doc_, put_doc_, put_update_, get_updates_, get_snapshot_, put_snapshot_, delete_prefix_,
       list_, begin_, commit_, rollback_;
 };
@@ -458,6 +451,16 @@ result<std::unique_ptr<SqliteStorage>> open_sqlite_storage(const std::string& pa
                                                            const char* vfs) {
   auto lock = posix_file_system()->lock(path + ".lock");
   if (!lock) return lock.error();
+  // Acknowledgement marks: beside the database, out of reach of its WAL.
+  const std::string marks_dir = path + ".marks";
+  auto created = posix_file_system()->create_dir(marks_dir);
+  if (!created) return storage_errc::io_error;
+  if (*created) {
+    const auto slash = path.find_last_of('/');
+    const std::string parent =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    if (auto s = posix_file_system()->sync_dir(parent); !s) return s.error();
+  }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
@@ -470,7 +473,8 @@ result<std::unique_ptr<SqliteStorage>> open_sqlite_storage(const std::string& pa
     sqlite3_close_v2(db);
     return s.error();
   }
-  auto store = std::make_unique<SqliteStorageImpl>(std::move(options), db, std::move(*lock));
+  auto store =
+      std::make_unique<SqliteStorageImpl>(std::move(options), db, std::move(*lock), marks_dir);
   if (auto p = store->prepare(); !p) return p.error();
   return std::unique_ptr<SqliteStorage>(std::move(store));
 }

@@ -1,6 +1,9 @@
 #include "weft/storage/storage.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "ack_mark.hpp"
 
 namespace weft::storage {
 namespace {
@@ -12,6 +15,20 @@ void check_name(std::string_view doc) {
 }
 
 }  // namespace
+
+Storage::Storage(StorageOptions options, std::shared_ptr<FileSystem> fs, std::string marks_dir)
+    : options_(std::move(options)) {
+  if (fs) marks_ = std::make_unique<detail::AckMarks>(std::move(fs), std::move(marks_dir));
+}
+
+Storage::~Storage() = default;
+
+void Storage::close() noexcept {
+  try {
+    if (!failed_ && do_sync()) (void)synced();
+  } catch (...) {  // std::bad_alloc: the marks only lag, which is safe
+  }
+}
 
 template <class T>
 result<T> Storage::latch(result<T> r) {
@@ -32,6 +49,10 @@ result<AppendResult> Storage::append(std::string_view doc, std::span<const std::
   if (failed_) return storage_errc::closed_after_failure;
   auto r = latch(do_append(doc, update));
   if (!r) return r;
+  // Durable: acknowledged now, so marked now. Relaxed: marked once synced.
+  auto marked = options_.durability == Durability::durable ? raise_mark(doc, r->seq + 1)
+                                                           : group_commit(doc, r->seq + 1);
+  if (auto m = latch(std::move(marked)); !m) return m.error();
   if (auto c = maybe_compact(doc, *r); !c) {
     compaction_error_ = c.error();
     // The update itself is stored; an I/O failure still latched the store.
@@ -54,10 +75,53 @@ result<void> Storage::maybe_compact(std::string_view doc, const AppendResult& ap
   return c;
 }
 
+result<void> Storage::group_commit(std::string_view doc, std::uint64_t next_seq) {
+  const auto now = std::chrono::steady_clock::now();
+  if (unsynced_ == 0) first_unsynced_ = now;
+  ++unsynced_;
+  unmarked_.insert_or_assign(std::string(doc), next_seq);
+  if (unsynced_ < options_.relaxed_max_pending && now - first_unsynced_ < options_.relaxed_window) {
+    return {};
+  }
+  if (auto s = do_sync(); !s) return s;
+  return synced();
+}
+
+// Everything appended is durable: raise the marks of the documents it went to.
+result<void> Storage::synced() {
+  unsynced_ = 0;
+  const auto unmarked = std::move(unmarked_);
+  unmarked_.clear();
+  for (const auto& [doc, next_seq] : unmarked) {
+    if (auto m = raise_mark(doc, next_seq); !m) return m;
+  }
+  return {};
+}
+
+result<void> Storage::raise_mark(std::string_view doc, std::uint64_t next_seq) {
+  unmarked_.erase(std::string(doc));
+  if (!marks_) return {};
+  auto old = marks_->read(doc);
+  if (!old && old.error() != storage_errc::corrupted) return old.error();
+  detail::AckMark mark = old && *old ? **old : detail::AckMark{};
+  if (old && mark.next_seq >= next_seq) return {};
+  mark.next_seq = std::max(mark.next_seq, next_seq);
+  return marks_->write(doc, mark);
+}
+
 result<DocumentData> Storage::load(std::string_view doc) {
   check_name(doc);
   if (failed_) return storage_errc::closed_after_failure;
-  return latch(do_load(doc));
+  auto data = latch(do_load(doc));
+  if (!data || !marks_) return data;
+  auto acked = marks_->read(doc);
+  if (!acked && acked.error() != storage_errc::corrupted) {
+    return latch(result<DocumentData>(acked.error()));
+  }
+  // A damaged mark says nothing of what was acknowledged: assume the worst.
+  data->recovery.rolled_back =
+      !acked || (*acked && detail::behind(**acked, {data->next_seq(), data->meta}));
+  return data;
 }
 
 result<void> Storage::replace_prefix(std::string_view doc, std::uint64_t up_to_seq,
@@ -73,7 +137,8 @@ result<void> Storage::replace_prefix(std::string_view doc, std::uint64_t up_to_s
   if (snapshot.size() > options_.max_record_bytes) {
     throw std::invalid_argument("weft::storage::replace_prefix: snapshot exceeds max_record_bytes");
   }
-  return latch(do_replace_prefix(doc, up_to_seq, snapshot));
+  if (auto r = latch(do_replace_prefix(doc, up_to_seq, snapshot)); !r) return r;
+  return latch(raise_mark(doc, next_seq));  // compaction is durable in every mode
 }
 
 result<void> Storage::compact(std::string_view doc) {
@@ -86,7 +151,8 @@ result<void> Storage::compact(std::string_view doc) {
   auto snapshot = options_.compactor(data->snapshot, data->updates);
   if (!snapshot) return storage_errc::compactor_failed;
   if (snapshot->size() > options_.max_record_bytes) return storage_errc::compactor_failed;
-  return latch(do_replace_prefix(doc, data->next_seq(), *snapshot));
+  if (auto r = latch(do_replace_prefix(doc, data->next_seq(), *snapshot)); !r) return r;
+  return latch(raise_mark(doc, data->next_seq()));
 }
 
 result<std::vector<std::string>> Storage::list_documents() {
@@ -97,12 +163,34 @@ result<std::vector<std::string>> Storage::list_documents() {
 result<void> Storage::put_meta(std::string_view doc, const DocMeta& meta) {
   check_name(doc);
   if (failed_) return storage_errc::closed_after_failure;
-  return latch(do_put_meta(doc, meta));
+  if (!marks_) return latch(do_put_meta(doc, meta));
+  return latch([&]() -> result<void> {
+    auto bounds = do_bounds(doc);
+    if (!bounds) return bounds.error();
+    auto old = marks_->read(doc);
+    if (!old && old.error() != storage_errc::corrupted) return old.error();
+    // The mark becomes exactly the stored state: whoever writes the metadata
+    // has seen it (PersistentDoc after a rollback, under a fresh id). A mark
+    // that goes down is written before the data and one that goes up after,
+    // so a crash in between never leaves it above what is stored (a clean
+    // close lowers the counter lease).
+    const detail::AckMark mark{bounds->first, meta};
+    const bool lowers = old && *old && detail::behind(**old, mark);
+    if (lowers) {
+      if (auto w = marks_->write(doc, mark); !w) return w;
+    }
+    if (auto put = do_put_meta(doc, meta); !put) return put;
+    unmarked_.erase(std::string(doc));
+    if (auto s = synced(); !s) return s;  // put_meta made every append durable
+    if (!lowers) return marks_->write(doc, mark);
+    return {};
+  }());
 }
 
 result<void> Storage::sync() {
   if (failed_) return storage_errc::closed_after_failure;
-  return latch(do_sync());
+  if (auto s = latch(do_sync()); !s) return s;
+  return latch(synced());
 }
 
 }  // namespace weft::storage

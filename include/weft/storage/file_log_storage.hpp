@@ -3,6 +3,7 @@
 //
 // Layout of the directory:
 //   LOCK                  flock'ed while a Storage is open (storage_errc::locked otherwise)
+//   <hex>.mark            the document's acknowledgement mark (rollback detection, storage.hpp)
 //   <hex>.<gen>.log       the document's update log of generation <gen>
 //   <hex>.<gen>.snap      its snapshot (generations >= 1)
 //   *.tmp                 files being written; removed by recovery

@@ -27,6 +27,8 @@
 // leased ahead of use (counter_lease ops at a time, durably), a clean close
 // records the exact mark, and an open that finds the mark above the log's
 // last counter (an unclean relaxed session) continues under a fresh replica id.
+// So does an open of a store that came back older than it acknowledged (a
+// damaged SQLite WAL, an older copy put back: open_report().recovery.rolled_back).
 // Either way no Dot is ever issued twice.
 //
 // Failure. When the store fails (an I/O error; the store is latched, see
@@ -59,9 +61,9 @@ struct PersistentDocOptions {
 // What open() found.
 struct OpenReport {
   bool created = false;          // no replica metadata existed: a new replica
-  bool replica_rotated = false;  // an unclean relaxed session: continued under a new id
+  bool replica_rotated = false;  // an unclean relaxed session or a rollback: a new id
   std::uint64_t updates_replayed = 0;
-  Recovery recovery;  // what the store's recovery dropped (torn tail)
+  Recovery recovery;  // what the store's recovery dropped (torn tail), or rolled_back
 };
 
 class PersistentDoc final : public SyncDocument {

@@ -18,6 +18,9 @@
 // Locking: a sidecar file "<path>.lock" is flock'ed for the lifetime of the
 // Storage (storage_errc::locked when held elsewhere); SQLite's own locks stay
 // as they are.
+// Rollback detection (storage.hpp): the marks live in the directory
+// "<path>.marks", out of reach of the WAL, which SQLite replays only up to its
+// first damaged frame. Move or delete it together with the database.
 // Errors: SQLITE_CORRUPT / SQLITE_NOTADB and failed row checks are corrupted;
 // SQLITE_BUSY / SQLITE_LOCKED are locked; everything else is io_error.
 #include <memory>

@@ -36,6 +36,16 @@
 // already stored); it is reported by last_compaction_error() and retried after
 // the log grows by another threshold.
 //
+// Rollback detection: a backend built with a mark directory (both built-in
+// ones are) keeps, per document, what it has acknowledged as durable (the next
+// sequence number and the metadata) in a file of its own, outside the data.
+// A load that finds the document older than that (a damaged SQLite WAL, which
+// SQLite replays only up to its first bad frame; an older copy of a file put
+// back; a damaged mark) sets DocumentData::recovery.rolled_back. It stays set
+// on every load until put_meta() records the state as seen. Durable mode writes
+// the mark at each acknowledgement (one more small fdatasync per append);
+// relaxed mode at each group commit or sync().
+//
 // Thread safety: none; use one Storage object from one thread at a time. Two
 // Storage objects (in one or two processes) on one store: the second open
 // fails with storage_errc::locked.
@@ -47,16 +57,19 @@
 // (std::invalid_argument), replace_prefix() with a sequence number outside
 // [snapshot_seq, next_seq] (std::out_of_range).
 //
-// Writing a new backend: derive from Storage, take StorageOptions in the
-// constructor, and implement the protected do_* hooks below. The base class
-// validates arguments, implements the failure latch and automatic compaction;
-// a backend only moves bytes. Contracts per hook are documented at each hook;
+// Writing a new backend: derive from Storage, pass StorageOptions (and, for
+// rollback detection, a FileSystem and a marks directory) to its constructor,
+// call close() from the destructor, and implement the protected do_* hooks
+// below. The base class validates arguments, implements the failure latch,
+// the relaxed group commit, the marks and automatic compaction; a backend only
+// moves bytes. Contracts per hook are documented at each hook;
 // docs/storage.md has the full checklist (atomicity of do_replace_prefix,
 // durability per mode, typed errors, validation of stored bytes).
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +83,11 @@
 #include "weft/storage/error.hpp"
 
 namespace weft::storage {
+
+class FileSystem;
+namespace detail {
+class AckMarks;
+}
 
 inline constexpr std::size_t kMaxDocNameBytes = 120;
 
@@ -93,6 +111,11 @@ struct Recovery {
   // Offset in the log file where the dropped bytes began.
   std::uint64_t dropped_at = 0;
   [[nodiscard]] bool truncated() const noexcept { return dropped_bytes != 0; }
+  // The document is older than the store had acknowledged: updates or
+  // metadata it reported durable are missing (see "Rollback detection" above).
+  // A replica must not continue under its id from here: it may have given out
+  // Dots that are now unknown. PersistentDoc takes a fresh id.
+  bool rolled_back = false;
 };
 
 // Everything stored for one document. The document is the snapshot (if any)
@@ -136,7 +159,7 @@ struct StorageOptions {
 
 class Storage {
  public:
-  virtual ~Storage() = default;
+  virtual ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 
@@ -170,7 +193,13 @@ class Storage {
   [[nodiscard]] const StorageOptions& options() const noexcept { return options_; }
 
  protected:
-  explicit Storage(StorageOptions options) : options_(std::move(options)) {}
+  // `marks_dir` (on `fs`): where to keep the acknowledgement marks of rollback
+  // detection, a directory the data's own damage or restoration does not
+  // reach; without it there is no detection.
+  explicit Storage(StorageOptions options, std::shared_ptr<FileSystem> fs = nullptr,
+                   std::string marks_dir = {});
+  // For derived destructors: syncs and records the marks (errors ignored).
+  void close() noexcept;
 
   // Appends and, in durable mode, syncs before returning. Must not leave a
   // partially visible update after a crash.
@@ -192,11 +221,20 @@ class Storage {
   template <class T>
   result<T> latch(result<T> r);
   result<void> maybe_compact(std::string_view doc, const AppendResult& appended);
+  result<void> group_commit(std::string_view doc, std::uint64_t next_seq);
+  result<void> synced();
+  result<void> raise_mark(std::string_view doc, std::uint64_t next_seq);
 
   StorageOptions options_;
   bool failed_ = false;
   std::optional<boost::system::error_code> compaction_error_;
   std::map<std::string, std::uint64_t, std::less<>> compaction_retry_at_;
+  std::unique_ptr<detail::AckMarks> marks_;
+  // Relaxed mode: appends not yet synced, and each document's next_seq after
+  // them (its mark is raised once they are durable).
+  std::size_t unsynced_ = 0;
+  std::chrono::steady_clock::time_point first_unsynced_{};
+  std::map<std::string, std::uint64_t, std::less<>> unmarked_;
 };
 
 }  // namespace weft::storage

@@ -4,12 +4,15 @@
 // Frame (TypeTag::sequence_update) payload:
 //   u8 content kind (0 text, 1 list) | varint compression, then by compression:
 //   0 (none):    body
-//   1 (deflate): varint body length | zlib stream of the body (read only: what
-//                versions before zstd wrote)
+//   1 (deflate): varint body length | zlib stream of the body (what versions
+//                before zstd wrote, and what a body goes as when a zstd frame of
+//                it would exceed kDecompressLimits' ratio: a long run of one
+//                character, which deflate cannot pack beyond the bound)
 //   2 (zstd):    the body without its content column, then the content column,
 //                each as: varint raw length | varint packed length | zstd frame
 //                (no frame when the raw length is 0). Separate frames because
 //                text and metadata compress best with different statistics.
+//                Each frame is within kDecompressLimits (readers refuse others).
 // Bodies of at most 64 bytes go uncompressed, as does anything zstd does not shrink.
 // Body:
 //   varint replicas, then their ids (ascending)
@@ -29,12 +32,13 @@ namespace weft::detail::seq {
 
 inline constexpr std::uint64_t kCompressFrom = 65;  // body bytes
 
-// Appends one zstd section: raw length, packed length, frame.
-inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int level) {
+// Appends one zstd section: raw length, packed length, frame. False when the
+// frame packs tighter than readers accept (decompress_allowed).
+inline bool write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int level) {
   w.varint(raw.size());
   if (raw.empty()) {
     w.varint(0);
-    return;
+    return true;
   }
   // The frame goes straight into w after room for its length, which is known
   // only after it; a shorter length moves the frame back a byte or two.
@@ -49,6 +53,7 @@ inline void write_zstd_section(Writer& w, std::span<const std::uint8_t> raw, int
   Writer len;
   len.varint(n);
   std::memcpy(buf.data() + at, len.view().data(), len_size);
+  return decompress_allowed(n, raw.size());
 }
 
 template <class Store>
@@ -195,12 +200,24 @@ Bytes Engine<Store>::encode_since(const VersionVector& since) const {
   if (plain >= kCompressFrom) {
     const std::size_t start = w.size();
     w.varint(kCompressionZstd);
-    write_zstd_section(w, body.view(), kZstdFast);
-    write_zstd_section(w, content.view(), kZstdText);
-    if (w.size() - start < plain + 1) return finish_frame(std::move(w));
-    // zstd did not shrink it: plain after all.
+    const bool allowed = write_zstd_section(w, body.view(), kZstdFast) &&
+                         write_zstd_section(w, content.view(), kZstdText);
+    if (allowed && w.size() - start < plain + 1) return finish_frame(std::move(w));
     w = begin_frame(TypeTag::sequence_update);
     w.u8(Store::kKind);
+    if (!allowed && plain <= kDecompressLimits.max_output) {
+      // Too repetitive for a zstd frame readers accept: deflate stays within
+      // the ratio by construction (1 MB of one character takes ~1 KB). A body
+      // over max_output goes plain, which no reader inflates.
+      Writer whole;
+      whole.raw(body.view());
+      whole.bytes(content.view());
+      w.varint(kCompressionDeflate);
+      w.varint(whole.size());
+      w.raw(deflate_compress(whole.view(), 6));
+      return finish_frame(std::move(w));
+    }
+    // zstd did not shrink it (or nothing within the bound fits): plain after all.
   }
   w.varint(kCompressionNone);
   w.raw(body.view());

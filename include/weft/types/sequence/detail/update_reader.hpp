@@ -19,7 +19,6 @@
 
 namespace weft::detail::seq {
 
-inline constexpr std::uint64_t kMaxBody = std::uint64_t{1} << 30;
 inline constexpr std::uint64_t kMaxCounter = std::uint64_t{1} << 62;
 inline constexpr std::uint64_t kCompressionNone = 0;
 inline constexpr std::uint64_t kCompressionDeflate = 1;
@@ -36,7 +35,7 @@ inline result<void> read_zstd_section(Reader& in, Bytes& out) {
     out.clear();
     return {};
   }
-  auto raw = zstd_decompress(*packed, *raw_len, kMaxBody);
+  auto raw = zstd_decompress(*packed, *raw_len);
   if (!raw) return raw.error();
   out = std::move(*raw);
   return {};
@@ -150,7 +149,7 @@ result<UpdateReader<Store>> UpdateReader<Store>::open(std::span<const std::uint8
   } else if (*comp == kCompressionDeflate) {
     auto raw_len = in.varint();
     if (!raw_len) return raw_len.error();
-    auto raw = deflate_decompress(*in.raw(in.remaining()), *raw_len, kMaxBody);
+    auto raw = deflate_decompress(*in.raw(in.remaining()), *raw_len);
     if (!raw) return raw.error();
     r.inflated_ = std::move(*raw);
     body = r.inflated_;
