@@ -110,7 +110,8 @@ result<Bytes> merge_updates(std::span<const Bytes> updates) {
   std::vector<Bytes> inflated(updates.size());
   std::vector<std::vector<Received>> decoded;
   decoded.reserve(updates.size());
-  std::map<PendingKey, const Received*> all;
+  std::map<PendingKey, const TxRecord*> known;
+  std::map<PendingKey, std::span<const std::uint8_t>> bytes;
   for (std::size_t i = 0; i < updates.size(); ++i) {
     auto records = decode_update(updates[i], inflated[i]);
     if (!records) return records.error();
@@ -118,28 +119,16 @@ result<Bytes> merge_updates(std::span<const Bytes> updates) {
   }
   for (const auto& records : decoded) {
     for (const Received& r : records) {
+      auto n = is_new(r.record, 0, known);
+      if (!n) return n.error();
+      if (!*n) continue;
       const PendingKey k{r.record.replica, r.record.first};
-      auto it = all.lower_bound(k);
-      if (it != all.end() && it->first == k) {
-        if (it->second->record.last() != r.record.last()) return errc::causality_violation;
-        continue;  // the same record twice
-      }
-      // Overlaps with a neighbour of the same replica: a reused id.
-      if (it != all.end() && it->first.first == k.first &&
-          it->second->record.first <= r.record.last()) {
-        return errc::causality_violation;
-      }
-      if (it != all.begin()) {
-        const auto& prev = *std::prev(it);
-        if (prev.first.first == k.first && prev.second->record.last() >= r.record.first) {
-          return errc::causality_violation;
-        }
-      }
-      all.emplace_hint(it, k, &r);
+      known.emplace(k, &r.record);
+      bytes.emplace(k, r.bytes);
     }
   }
   std::map<TxKey, std::span<const std::uint8_t>> sorted;
-  for (const auto& [k, r] : all) sorted.emplace(key_of(r->record), r->bytes);
+  for (const auto& [k, rec] : known) sorted.emplace(key_of(*rec), bytes.at(k));
   std::vector<std::span<const std::uint8_t>> parts;
   parts.reserve(sorted.size());
   for (const auto& [k, b] : sorted) parts.push_back(b);

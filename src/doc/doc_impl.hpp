@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "object.hpp"
 #include "op_log.hpp"
 #include "record.hpp"
+#include "record_is_new.hpp"
 #include "weft/doc/doc.hpp"
 
 namespace weft::detail::doc {
@@ -35,7 +37,6 @@ struct Waiting {
   TxRecord record;
   Bytes bytes;
 };
-using PendingKey = std::pair<ReplicaId, std::uint64_t>;
 
 class DocImpl {
  public:
@@ -99,7 +100,7 @@ class DocImpl {
   // then extends by what `rec` inserts and creates).
   struct Overlay {
     std::map<ObjectId, DotSet> elements;
-    std::map<ObjectId, ObjectKind> created;
+    std::set<ObjectId> created;  // nested objects earlier records create
   };
   // `last`: no record is validated after this one.
   result<void> validate(const TxRecord& rec, Overlay& overlay, bool last) const;

@@ -104,8 +104,7 @@ result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay, bool last)
     counter += op.width();
     const Object* o = find(op.target);
     if (o == nullptr && !op.target.is_root()) {
-      auto c = overlay.created.find(op.target);
-      if (c == overlay.created.end()) return errc::causality_violation;  // not an object
+      if (!overlay.created.contains(op.target)) return errc::causality_violation;  // no object
     }
     auto seen = overlay.elements.find(op.target);
     const DotSet& mine = seen == overlay.elements.end() ? kNone : seen->second;
@@ -115,7 +114,7 @@ result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay, bool last)
       overlay.elements[op.target].insert(rec.replica, dot.counter, dot.counter + n - 1);
     };
     auto creates = [&](const Value& v, const Dot& self) {
-      if (auto k = created_kind(v, self)) overlay.created.emplace(ObjectId{{}, self, *k}, *k);
+      if (auto k = created_kind(v, self)) overlay.created.insert(ObjectId{{}, self, *k});
     };
     bool ok = true;
     std::visit(Overloaded{

@@ -35,10 +35,6 @@ class OpLog {
     }
     return frame_update(parts);
   }
-  [[nodiscard]] std::size_t records() const noexcept { return entries_.size(); }
-  [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return bytes_.capacity() + entries_.capacity() * sizeof(Entry);
-  }
 
  private:
   struct Entry {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
+#include <tuple>
 
 #include "weft/encoding/compress.hpp"
 #include "weft/encoding/frame.hpp"
@@ -425,49 +426,46 @@ class RecordReader {
       }
     }
   }
-  result<std::uint8_t> origin_flags() {
+  // An insert's origins: flags, then the left origin (none, the dot before the
+  // op's first, or written out, never the previous dot: that has its flag),
+  // then the right.
+  result<std::pair<Dot, Dot>> origins() {
     auto f = r_.u8();
     if (!f) return f.error();
     if ((*f & ~(kHasLeft | kHasRight | kLeftIsPrevious)) != 0) return errc::invalid_value;
     if ((*f & kHasLeft) != 0 && (*f & kLeftIsPrevious) != 0) return errc::invalid_value;
     if ((*f & kLeftIsPrevious) != 0 && own_ == 1) return errc::causality_violation;
-    return *f;
-  }
-  // The left origin: none, the dot before the op's first, or written out
-  // (never the previous dot: that has its flag).
-  result<Dot> left_origin(std::uint8_t f) {
-    if ((f & kLeftIsPrevious) != 0) return Dot{t_.replica, own_ - 1};
-    auto d = maybe_dot((f & kHasLeft) != 0);
-    if (d && *d == Dot{t_.replica, own_ - 1}) return errc::non_canonical;
-    return d;
+    Dot left{t_.replica, own_ - 1};
+    if ((*f & kLeftIsPrevious) == 0) {
+      auto d = maybe_dot((*f & kHasLeft) != 0);
+      if (!d) return d.error();
+      if (*d == left) return errc::non_canonical;
+      left = *d;
+    }
+    auto right = maybe_dot((*f & kHasRight) != 0);
+    if (!right) return right.error();
+    return std::pair{left, *right};
   }
   result<OpBody> text_insert() {
-    auto f = origin_flags();
-    if (!f) return f.error();
     TextInsert b;
-    auto l = left_origin(*f);
-    if (!l) return l.error();
-    auto rr = maybe_dot((*f & kHasRight) != 0);
-    if (!rr) return rr.error();
+    auto o = origins();
+    if (!o) return o.error();
     auto s = key();
     if (!s) return s.error();
     const std::uint64_t n = measure_utf8(*s).code_points;
     if (n == 0 || n > 0x7FFFFFFFu) return errc::invalid_value;
-    b.left = *l, b.right = *rr, b.text = std::move(*s), b.len = static_cast<std::uint32_t>(n);
+    std::tie(b.left, b.right) = *o;
+    b.text = std::move(*s), b.len = static_cast<std::uint32_t>(n);
     return OpBody(std::move(b));
   }
   result<OpBody> list_insert() {
-    auto f = origin_flags();
-    if (!f) return f.error();
     ListInsert b;
-    auto l = left_origin(*f);
-    if (!l) return l.error();
-    auto rr = maybe_dot((*f & kHasRight) != 0);
-    if (!rr) return rr.error();
+    auto o = origins();
+    if (!o) return o.error();
     auto n = r_.count(1);
     if (!n) return n.error();
     if (*n == 0 || *n > 0x7FFFFFFFu) return errc::invalid_value;
-    b.left = *l, b.right = *rr;
+    std::tie(b.left, b.right) = *o;
     b.values.reserve(*n);
     for (std::size_t i = 0; i < *n; ++i) {
       auto v = value(Dot{t_.replica, own_ + i});

@@ -218,11 +218,10 @@ class Engine {
   // its content is at op.content_off in `content`.
   template <class Content>
   void integrate_hosted(const WireOp& op, const Content& content);
-  // The ops of replica `id` with counters in [lo, hi], in counter order; an
-  // insert's content is at content_off in arena_of(id).
+  // The ops of replica `id` with counters in [lo, hi], in counter order (a
+  // local erase reads back the delete runs it made).
   [[nodiscard]] std::vector<WireOp> ops_between(ReplicaId id, std::uint64_t lo,
                                                 std::uint64_t hi) const;
-  [[nodiscard]] const Arena& arena_of(ReplicaId id) const { return reps_[find_replica(id)].arena; }
   // The origins of this replica's element `counter` (an element it inserted):
   // what a local insert starting there was placed between.
   [[nodiscard]] std::pair<Dot, Dot> local_origins(std::uint64_t counter) const {
