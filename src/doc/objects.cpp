@@ -164,7 +164,7 @@ void DocImpl::integrate(const TxRecord& rec, std::span<const std::uint8_t> bytes
   }
   sv_.advance(rec.replica, rec.last());
   max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
-  log_.append(key_of(rec), bytes);
+  log_.append(rec, bytes);
 }
 
 std::uint64_t DocImpl::digest() const {

@@ -1,49 +1,50 @@
 #pragma once
 // The history of a Doc (internal): every integrated record's canonical bytes,
-// back to back, indexed in canonical order (lamport, replica, first). A record
+// in arrival order (a topological order), each behind its length. A record
 // received in canonical form is kept exactly as received; a local one is
 // encoded once, at commit.
-#include <algorithm>
+//
+// Why no per-record index: an index entry (key and place) cost more than the
+// record itself (40 bytes against ~17 for a keystroke). A record's key is read
+// back from its header when an update is encoded, and records are sorted into
+// canonical order (lamport, replica, first) only if some arrived out of it.
+//
+// Why chunks, compressed: records go into fixed chunks, so the history grows
+// without moving what it holds; a full chunk is sealed and zstd-compressed
+// (keystroke records repeat themselves: ~8x smaller), which keeps a long
+// history in a fraction of the memory of the state it describes. Each sealed
+// chunk remembers the newest counter it holds per replica, so encoding what a
+// peer lacks inflates only the chunks holding something the peer has not seen.
 #include <span>
 #include <vector>
 
 #include "record.hpp"
+#include "weft/core/version_vector.hpp"
 
 namespace weft::detail::doc {
 
 class OpLog {
  public:
-  void append(const TxKey& key, std::span<const std::uint8_t> bytes) {
-    const Entry e{key, bytes_.size(), static_cast<std::uint32_t>(bytes.size())};
-    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
-    // Records mostly arrive in canonical order; a concurrent one may sort earlier.
-    if (entries_.empty() || entries_.back().key < key) {
-      entries_.push_back(e);
-    } else {
-      entries_.insert(std::upper_bound(entries_.begin(), entries_.end(), key,
-                                       [](const TxKey& k, const Entry& x) { return k < x.key; }),
-                      e);
-    }
-  }
+  void append(const TxRecord& rec, std::span<const std::uint8_t> bytes);
   // The records a replica at `since` lacks, in canonical order, as one update.
-  [[nodiscard]] Bytes encode_since(const VersionVector& since) const {
-    std::vector<std::span<const std::uint8_t>> parts;
-    for (const Entry& e : entries_) {
-      if (since.get(e.key.replica) < e.key.first) {
-        parts.emplace_back(bytes_.data() + e.offset, e.size);
-      }
-    }
-    return frame_update(parts);
-  }
+  [[nodiscard]] Bytes encode_since(const VersionVector& since) const;
 
  private:
-  struct Entry {
-    TxKey key;
-    std::size_t offset;
-    std::uint32_t size;
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
+
+  struct Chunk {
+    Bytes bytes;               // records (length-prefixed); zstd-packed once sealed
+    std::size_t raw_size = 0;  // 0 while the bytes are not packed
+    VersionVector newest;      // per replica, the last counter of its records here
   };
-  Bytes bytes_;
-  std::vector<Entry> entries_;
+  // The open chunk, with `bytes` more room (sealing the full one first).
+  Chunk& room_for(std::size_t bytes);
+  static void seal(Chunk& c);
+
+  std::vector<Chunk> chunks_;
+  std::size_t count_ = 0;
+  TxKey last_{};
+  bool canonical_ = true;  // arrival order is canonical order
 };
 
 }  // namespace weft::detail::doc

@@ -493,6 +493,21 @@ void encode_record(Writer& w, const TxRecord& t) {
   RecordWriter(w, t).write();
 }
 
+TxKey read_key(std::span<const std::uint8_t> record) {
+  Reader r(record);
+  const std::uint8_t flags = *r.u8();
+  TxKey k;
+  k.replica = ReplicaId(*r.varint());
+  if ((flags & kOtherReplicas) != 0) {
+    const std::uint64_t n = *r.varint();
+    for (std::uint64_t i = 0; i < n; ++i) (void)*r.varint();
+  }
+  k.first = *r.varint();
+  k.lamport = k.first;
+  if ((flags & kLamportApart) != 0) k.lamport += static_cast<std::uint64_t>(*r.zigzag());
+  return k;
+}
+
 bool deflates(std::size_t payload_bytes) noexcept {
   return payload_bytes >= kDeflateFrom;
 }

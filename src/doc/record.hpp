@@ -55,6 +55,9 @@ struct TxKey {
 
 // One record, canonical and self-delimiting.
 void encode_record(Writer& w, const TxRecord& t);
+// The key of a record's canonical bytes, read from its header alone. Only for
+// bytes this library encoded or validated (the history): no checks.
+[[nodiscard]] TxKey read_key(std::span<const std::uint8_t> record);
 
 // A decoded record and its canonical bytes inside the update it came in.
 struct Received {

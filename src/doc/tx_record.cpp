@@ -53,7 +53,7 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
     const std::size_t at = w.size();
     encode_record(w, rec);
     const std::span<const std::uint8_t> bytes = w.view().subspan(at);
-    log_.append(key_of(rec), bytes);
+    log_.append(rec, bytes);
     sv_.advance(replica_, rec.last());
     max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
     deps_base_ = sv_;
