@@ -9,8 +9,8 @@
 // back from its header when an update is encoded, and records are sorted into
 // canonical order (lamport, replica, first) only if some arrived out of it.
 //
-// Why chunks, compressed: records go into fixed chunks, so the history grows
-// without moving what it holds; a full chunk is sealed and zstd-compressed
+// Why chunks, compressed: records go into chunks of at most 64 KiB, so the
+// history grows without moving more than one chunk; a full chunk is sealed and zstd-compressed
 // (keystroke records repeat themselves: ~8x smaller), which keeps a long
 // history in a fraction of the memory of the state it describes. Each sealed
 // chunk remembers the newest counter it holds per replica, so encoding what a
@@ -33,15 +33,21 @@ class OpLog {
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   struct Chunk {
-    Bytes bytes;               // records (length-prefixed); zstd-packed once sealed
-    std::size_t raw_size = 0;  // 0 while the bytes are not packed
+    Bytes bytes;               // records (length-prefixed), zstd-packed if raw_size != 0
+    std::size_t raw_size = 0;
     VersionVector newest;      // per replica, the last counter of its records here
   };
-  // The open chunk, with `bytes` more room (sealing the full one first).
-  Chunk& room_for(std::size_t bytes);
-  static void seal(Chunk& c);
+  // Seals the open chunk (when it has records) into chunks_.
+  void seal();
+  // Appends `raw` as a sealed chunk, packed when that pays.
+  void push_sealed(std::span<const std::uint8_t> raw, VersionVector newest);
 
-  std::vector<Chunk> chunks_;
+  std::vector<Chunk> chunks_;  // sealed, in arrival order
+  // The open chunk: it grows with the history (a small document stays small)
+  // up to kChunkBytes, and its buffer is reused after each seal, so a long
+  // history allocates only the packed chunks.
+  Bytes open_;
+  VersionVector open_newest_;
   std::size_t count_ = 0;
   TxKey last_{};
   bool canonical_ = true;  // arrival order is canonical order

@@ -47,8 +47,7 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
     }
     // The record is encoded once, straight into its update's frame, and the
     // history keeps the same bytes.
-    Writer w = begin_frame(TypeTag::doc_update);
-    w.reserve(64);
+    Writer w = begin_frame(TypeTag::doc_update, 64);
     w.varint(1);
     const std::size_t at = w.size();
     encode_record(w, rec);

@@ -38,9 +38,11 @@ enum class TypeTag : std::uint16_t {
 };
 
 // Starts a frame: returns a writer holding the header; append the payload,
-// then call finish_frame.
-[[nodiscard]] inline Writer begin_frame(TypeTag tag) {
+// then call finish_frame. `payload_hint`: the payload bytes expected, so that a
+// small frame (a keystroke's update) is one allocation, not one per doubling.
+[[nodiscard]] inline Writer begin_frame(TypeTag tag, std::size_t payload_hint = 0) {
   Writer w;
+  w.reserve(3 + 2 + payload_hint + 4);  // magic, version, tag, payload, checksum
   w.u8('W');
   w.u8('F');
   w.u8(kFormatVersion);
