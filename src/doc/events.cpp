@@ -4,6 +4,7 @@
 // by turning those records into events for each observer.
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <iterator>
 
 #include "doc_impl.hpp"
@@ -33,43 +34,38 @@ SequenceDelta& push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind,
   return out.back();
 }
 
-// Turns a sequence's steps into events in unit u: one event per run of steps
-// whose positions move forward (one retain/insert/erase pass each); a step
-// before the previous one's end starts a new event. Each event applies to the
-// content the previous one produced.
+// Appends a sequence's steps to `out` as events in unit u: one event per run
+// of steps whose positions move forward (one retain/insert/erase pass each); a
+// step before the previous one's end starts a new event. Each event applies to
+// the content the previous one produced. Built in place: a keystroke's event
+// costs its delta, not copies of it.
 template <class Step>
-std::vector<ChangeEvent> sequence_events(const ObjectId& id, const std::vector<Step>& steps,
-                                         unsigned u) {
-  std::vector<ChangeEvent> out;
-  std::vector<SequenceDelta> pass;
+void append_sequence_events(std::vector<ChangeEvent>& out, const ObjectId& id,
+                            const std::vector<Step>& steps, unsigned u) {
+  std::vector<SequenceDelta>* pass = nullptr;
   std::uint64_t cursor = 0;  // where the pass is in the content it produces
-  auto flush = [&] {
-    if (pass.empty()) return;
-    ChangeEvent e;
-    e.object = id;
-    e.delta = std::move(pass);
-    out.push_back(std::move(e));
-    pass.clear();
-    cursor = 0;
-  };
   for (const Step& s : steps) {
     const std::uint64_t at = s.before.w[u];
     const std::uint64_t len = s.size.w[u];
     if (len == 0) continue;
-    if (at < cursor) flush();
-    if (at > cursor) push(pass, SequenceDelta::Kind::retain, at - cursor);
+    if (pass == nullptr || at < cursor) {
+      ChangeEvent& e = out.emplace_back();
+      e.object = id;
+      pass = &e.delta;
+      pass->reserve(2);
+      cursor = 0;
+    }
+    if (at > cursor) push(*pass, SequenceDelta::Kind::retain, at - cursor);
     if (s.insert) {
-      auto& d = push(pass, SequenceDelta::Kind::insert, len);
+      auto& d = push(*pass, SequenceDelta::Kind::insert, len);
       d.text += s.text;
       d.values.insert(d.values.end(), s.values.begin(), s.values.end());
       cursor = at + len;
     } else {
-      push(pass, SequenceDelta::Kind::erase, len);
+      push(*pass, SequenceDelta::Kind::erase, len);
       cursor = at;
     }
   }
-  flush();
-  return out;
 }
 
 // Whether `id` lies below `ancestor`, memoised per subscriber so that a batch
@@ -128,8 +124,8 @@ void DocImpl::touch(const ObjectId& id, Object& o) {
 void DocImpl::end_batch(const std::string& origin, bool local) {
   if (!capture_) return;
   capture_ = false;
-  auto changed = std::move(touched_);
-  touched_.clear();
+  std::vector<ObjectId> changed;
+  changed.swap(touched_);  // callbacks may start batches of their own
   if (changed.empty()) return;
 
   // Parents before children: by depth, then in first-touch order.
@@ -152,11 +148,11 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
     }
     return depth.at(id);
   };
-  std::vector<std::pair<std::size_t, std::size_t>> order;  // (depth, touch index)
+  boost::container::small_vector<std::pair<std::size_t, std::size_t>, 4> order;  // (depth, touch index)
   for (std::size_t i = 0; i < changed.size(); ++i) {
     order.emplace_back(changed.size() == 1 ? 0 : depth_of(changed[i]), i);
   }
-  std::stable_sort(order.begin(), order.end());
+  if (order.size() > 1) std::stable_sort(order.begin(), order.end());
 
   // Events in every unit a subscriber asks for, each object's records taken once.
   std::array<std::vector<ChangeEvent>, 3> by_unit;
@@ -178,13 +174,13 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
         auto steps_in = [&](const auto& steps) {
           for (unsigned u = 0; u < 3; ++u) {
             if (!wanted[u]) continue;
-            for (ChangeEvent& e : sequence_events(id, steps, u)) by_unit[u].push_back(std::move(e));
+            append_sequence_events(by_unit[u], id, steps, u);
           }
         };
         if (o.kind() == ObjectKind::text) {
-          steps_in(o.as<TextState>().take_steps());
+          steps_in(o.as<TextState>().steps());
         } else {
-          steps_in(o.as<ListState>().take_steps());
+          steps_in(o.as<ListState>().steps());
         }
         break;
       }
@@ -225,7 +221,7 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
 
   // Copy the ids first: a callback may subscribe, unsubscribe or edit the
   // document again.
-  std::vector<std::uint64_t> ids;
+  boost::container::small_vector<std::uint64_t, 8> ids;
   for (const auto& [sid, entry] : observers_->entries) ids.push_back(sid);
   auto registry = observers_;  // keeps the registry alive if a callback destroys the doc
   for (std::uint64_t sid : ids) {
@@ -253,6 +249,11 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
     } catch (...) {
       ++observer_errors_;  // swallowed: weft's state is already final
     }
+  }
+  // The buffer back for the next batch, unless a callback's batch took it.
+  if (touched_.empty()) {
+    changed.clear();
+    touched_.swap(changed);
   }
 }
 

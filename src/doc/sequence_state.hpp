@@ -152,7 +152,8 @@ class SequenceState final : private seq::ChangeSink<Store> {
     engine_.set_change_sink(on ? this : nullptr);
     if (!on) steps_.clear();
   }
-  [[nodiscard]] std::vector<Step> take_steps() { return std::exchange(steps_, {}); }
+  // This batch's steps; set_capture(false) forgets them (keeping the buffer).
+  [[nodiscard]] const std::vector<Step>& steps() const noexcept { return steps_; }
 
  private:
   [[nodiscard]] bool element(const Dot& d, const DotSet& overlay) const {
