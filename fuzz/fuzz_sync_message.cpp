@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((config & 8) != 0 && !rest.empty()) {
     // A valid header and a known kind, drawn evenly, so every kind's decoder is reached.
     const auto kind = static_cast<std::uint8_t>(
-        1 + rest[0] % static_cast<std::uint8_t>(weft::SyncMessageKind::presence));
+        1 + rest[0] % static_cast<std::uint8_t>(weft::SyncMessageKind::summary));
     input = {'W', 'S', weft::kSyncProtocolVersion, kind};
     rest = rest.subspan(1);
   }

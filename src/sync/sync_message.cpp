@@ -8,7 +8,8 @@ namespace weft {
 namespace {
 
 bool has_doc(SyncMessageKind kind) {
-  return kind != SyncMessageKind::error && kind != SyncMessageKind::bye;
+  return kind != SyncMessageKind::error && kind != SyncMessageKind::bye &&
+         kind != SyncMessageKind::summary;
 }
 
 }  // namespace
@@ -22,7 +23,13 @@ Bytes encode_sync_message(const SyncMessage& m) {
   if (has_doc(m.kind)) w.string(m.doc);
   switch (m.kind) {
     case SyncMessageKind::hello:
+      w.u64_le(m.digest);
+      break;
+    case SyncMessageKind::state:
       encode_value(w, m.state_vector);
+      break;
+    case SyncMessageKind::summary:
+      for (const std::uint64_t bucket : m.buckets) w.u64_le(bucket);
       break;
     case SyncMessageKind::update:
       w.varint(m.sequence);
@@ -37,6 +44,7 @@ Bytes encode_sync_message(const SyncMessage& m) {
       w.u64_le(m.digest);
       break;
     case SyncMessageKind::repair:
+      encode_value(w, m.state_vector);
       w.u64_le(m.digest);
       w.bytes(m.payload);
       break;
@@ -72,7 +80,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   if (*version != kSyncProtocolVersion) return errc::unsupported_version;
   auto kind = r.u8();
   if (!kind) return kind.error();
-  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::presence)) {
+  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::summary)) {
     return sync_errc::unknown_message;
   }
   SyncMessage m;
@@ -103,7 +111,15 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   result<void> ok;
   switch (m.kind) {
     case SyncMessageKind::hello:
+      ok = read_u64(m.digest, true);
+      break;
+    case SyncMessageKind::state:
       ok = read_vv();
+      break;
+    case SyncMessageKind::summary:
+      for (std::uint64_t& bucket : m.buckets) {
+        if (ok) ok = read_u64(bucket, true);
+      }
       break;
     case SyncMessageKind::update:
       ok = read_u64(m.sequence, false);
@@ -118,7 +134,8 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
       if (ok) ok = read_u64(m.digest, true);
       break;
     case SyncMessageKind::repair:
-      ok = read_u64(m.digest, true);
+      ok = read_vv();
+      if (ok) ok = read_u64(m.digest, true);
       if (ok) ok = read_payload();
       break;
     case SyncMessageKind::error: {

@@ -19,9 +19,9 @@ std::vector<SyncMessage> one_of_each() {
     SyncMessage m;
     m.kind = static_cast<SyncMessageKind>(k);
     if (m.kind != SyncMessageKind::error && m.kind != SyncMessageKind::bye) m.doc = "notes/ü";
-    if (k == 1 || k == 3 || k == 4) m.state_vector = vv;
+    if (k == 3 || k == 4 || k == 5) m.state_vector = vv;
     if (k == 2 || k == 3) m.sequence = 300;
-    if (k == 4 || k == 5) m.digest = 0x0123456789ABCDEFull;
+    if (k == 1 || k == 4 || k == 5) m.digest = 0x0123456789ABCDEFull;
     if (k == 2 || k == 5) m.payload = Bytes{1, 2, 3, 250};
     if (k == 6) {
       m.error_code = 4;
@@ -47,6 +47,15 @@ std::vector<SyncMessage> one_of_each() {
   gone.gone = true;
   gone.payload.clear();
   all.push_back(gone);
+  SyncMessage state;
+  state.kind = SyncMessageKind::state;
+  state.doc = "notes/ü";
+  state.state_vector = vv;
+  all.push_back(state);
+  SyncMessage summary;
+  summary.kind = SyncMessageKind::summary;
+  for (std::size_t i = 0; i < summary.buckets.size(); ++i) summary.buckets[i] = i * 0x9E3779B97F4A7C15ull;
+  all.push_back(summary);
   return all;
 }
 
@@ -89,7 +98,7 @@ TEST_CASE("unknown kinds and versions get typed errors", "[sync][message]") {
   Bytes unknown = bytes;
   unknown[3] = 42;
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
-  unknown[3] = static_cast<std::uint8_t>(SyncMessageKind::presence) + 1;  // the first unused kind
+  unknown[3] = static_cast<std::uint8_t>(SyncMessageKind::summary) + 1;  // the first unused kind
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
   unknown[3] = 0;
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
