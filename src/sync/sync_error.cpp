@@ -30,8 +30,6 @@ class SyncCategory final : public boost::system::error_category {
         return "presence state exceeds the maximum size";
       case sync_errc::rate_limited:
         return "peer exceeds its message or byte rate";
-      case sync_errc::not_hosted:
-        return "document not hosted here";
     }
     return "unknown sync error";
   }

@@ -9,7 +9,8 @@ namespace {
 
 bool has_doc(SyncMessageKind kind) {
   return kind != SyncMessageKind::error && kind != SyncMessageKind::bye &&
-         kind != SyncMessageKind::summary;
+         kind != SyncMessageKind::summary && kind != SyncMessageKind::hello &&
+         kind != SyncMessageKind::absent;
 }
 
 }  // namespace
@@ -23,7 +24,15 @@ Bytes encode_sync_message(const SyncMessage& m) {
   if (has_doc(m.kind)) w.string(m.doc);
   switch (m.kind) {
     case SyncMessageKind::hello:
-      w.u64_le(m.digest);
+      w.varint(m.greetings.size());
+      for (const auto& g : m.greetings) {
+        w.string(g.doc);
+        w.u64_le(g.state_hash);
+      }
+      break;
+    case SyncMessageKind::absent:
+      w.varint(m.greetings.size());
+      for (const auto& g : m.greetings) w.string(g.doc);
       break;
     case SyncMessageKind::state:
       encode_value(w, m.state_vector);
@@ -80,7 +89,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   if (*version != kSyncProtocolVersion) return errc::unsupported_version;
   auto kind = r.u8();
   if (!kind) return kind.error();
-  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::summary)) {
+  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::absent)) {
     return sync_errc::unknown_message;
   }
   SyncMessage m;
@@ -111,8 +120,22 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   result<void> ok;
   switch (m.kind) {
     case SyncMessageKind::hello:
-      ok = read_u64(m.digest, true);
+    case SyncMessageKind::absent: {
+      const bool hashed = m.kind == SyncMessageKind::hello;
+      auto count = r.varint();
+      if (!count) return count.error();
+      if (*count == 0 || *count > kMaxGreetings) return errc::invalid_value;
+      if (auto fits = r.check_count(*count, hashed ? 9 : 1); !fits) return fits.error();
+      m.greetings.resize(*count);
+      for (auto& g : m.greetings) {
+        auto doc = decode_value<std::string>(r);
+        if (!doc) return doc.error();
+        g.doc = std::move(*doc);
+        if (!hashed) continue;
+        if (ok = read_u64(g.state_hash, true); !ok) break;
+      }
       break;
+    }
     case SyncMessageKind::state:
       ok = read_vv();
       break;

@@ -39,7 +39,7 @@ void SyncSession::add_document(std::string name, SyncDocument& doc, Access acces
   state = fresh;
   mark_stale(it);
   unanswered_.push_back(it);
-  if (started_ && !closed_ && greets(state)) send_hello(it->first, state);
+  if (started_ && !closed_ && greets(state)) send_hellos(std::span(&it, 1));
 }
 
 void SyncSession::add_presence(std::string name, Presence& presence, Access access) {
@@ -62,9 +62,11 @@ void SyncSession::start(std::uint64_t now_ms) {
   started_ = true;
   now_ms_ = now_ms;
   last_anti_entropy_ms_ = now_ms;
-  for (auto& [name, state] : docs_) {
-    if (greets(state)) send_hello(name, state);
+  std::vector<DocIter> greeted;
+  for (auto it = docs_.begin(); it != docs_.end(); ++it) {
+    if (greets(it->second)) greeted.push_back(it);
   }
+  send_hellos(greeted);
   for (auto& [name, state] : docs_) send_presence_states(name, state);
 }
 
@@ -89,7 +91,7 @@ void SyncSession::greet_unanswered() {
     const DocState& state = it->second;
     return !greets(state) || state.peer_named;
   });
-  for (DocIter it : unanswered_) send_hello(it->first, it->second);
+  send_hellos(unanswered_);
 }
 
 void SyncSession::broadcast(std::string_view doc, std::span<const std::uint8_t> update) {
@@ -161,10 +163,24 @@ void SyncSession::send(const SyncMessage& message, DocState* about) {
   outgoing_.push_back(std::move(bytes));
 }
 
-void SyncSession::send_hello(const std::string& name, DocState& state) {
-  SyncMessage m = make_message(SyncMessageKind::hello, name);
-  m.digest = state_vector_hash(state.doc->state_vector());
-  send(m);
+void SyncSession::send_hellos(std::span<const DocIter> docs) {
+  for (std::size_t first = 0; first < docs.size(); first += kMaxGreetings) {
+    SyncMessage m = make_message(SyncMessageKind::hello);
+    for (DocIter it : docs.subspan(first, std::min(kMaxGreetings, docs.size() - first))) {
+      m.greetings.push_back({it->first, state_vector_hash(it->second.doc->state_vector())});
+    }
+    send(m);
+  }
+}
+
+void SyncSession::send_absent(std::span<const std::string> names) {
+  for (std::size_t first = 0; first < names.size(); first += kMaxGreetings) {
+    SyncMessage m = make_message(SyncMessageKind::absent);
+    for (const auto& name : names.subspan(first, std::min(kMaxGreetings, names.size() - first))) {
+      m.greetings.push_back({name, 0});
+    }
+    send(m);
+  }
 }
 
 void SyncSession::send_state(const std::string& name, DocState& state) {
@@ -326,6 +342,36 @@ result<void> SyncSession::drop(std::size_t message_size) {
 }
 
 result<void> SyncSession::handle(SyncMessage& m) {
+  if (m.kind == SyncMessageKind::hello) {
+    // Each greeting is handled as a hello about one document, which is never fatal;
+    // those we do not host are answered at once, so the peer stops greeting them.
+    std::vector<std::string> absent;
+    for (auto& greeting : m.greetings) {
+      auto it = docs_.find(greeting.doc);
+      if (it == docs_.end() || it->second.doc == nullptr) {
+        absent.push_back(std::move(greeting.doc));
+        continue;
+      }
+      SyncMessage one = make_message(SyncMessageKind::hello, greeting.doc);
+      one.digest = greeting.state_hash;
+      (void)handle_one(one);
+    }
+    send_absent(absent);
+    return {};
+  }
+  if (m.kind == SyncMessageKind::absent) {
+    for (const auto& greeting : m.greetings) {
+      auto it = docs_.find(greeting.doc);
+      if (it == docs_.end() || it->second.peer_lacks_doc) continue;
+      it->second.peer_lacks_doc = true;  // expected when hosts differ: no event
+      mark_stale(it);
+    }
+    return {};
+  }
+  return handle_one(m);
+}
+
+result<void> SyncSession::handle_one(SyncMessage& m) {
   if (m.kind == SyncMessageKind::error) {
     closed_ = true;
     emit(SyncEvent::Kind::closed, {}, sync_errc::peer_error);
@@ -350,17 +396,7 @@ result<void> SyncSession::handle(SyncMessage& m) {
     return {};
   }
   auto it = docs_.find(m.doc);
-  if (it == docs_.end() || (it->second.doc == nullptr && m.kind != SyncMessageKind::presence &&
-                            m.kind != SyncMessageKind::reject)) {
-    // A document we do not host: a greeting is answered, so the peer stops greeting it.
-    if (m.kind == SyncMessageKind::hello || m.kind == SyncMessageKind::state) {
-      SyncMessage no = make_message(SyncMessageKind::reject, m.doc);
-      no.error_code = static_cast<std::uint32_t>(sync_errc::not_hosted);
-      no.reason = make_error_code(sync_errc::not_hosted).message();
-      send(no);
-    }
-    return {};
-  }
+  if (it == docs_.end()) return {};  // a document we do not host
   const std::string& name = it->first;
   DocState& state = it->second;
   if (m.kind == SyncMessageKind::reject) {
@@ -421,6 +457,7 @@ result<void> SyncSession::handle(SyncMessage& m) {
     case SyncMessageKind::reject:
     case SyncMessageKind::presence:
     case SyncMessageKind::summary:
+    case SyncMessageKind::absent:
       break;
   }
   return {};
@@ -440,12 +477,14 @@ void SyncSession::on_hello(const std::string& name, DocState& state, const SyncM
 void SyncSession::on_summary(const SyncMessage& m) {
   refresh_summary();
   const auto& ours = summary_.buckets();
+  std::vector<DocIter> differing;
   for (std::size_t bucket = 0; bucket < kSummaryBuckets; ++bucket) {
     if (ours[bucket] == m.buckets[bucket]) continue;
     for (DocIter it : bucket_members_[bucket]) {
-      if (greets(it->second)) send_hello(it->first, it->second);
+      if (greets(it->second)) differing.push_back(it);
     }
   }
+  send_hellos(differing);
 }
 
 void SyncSession::on_reject(const std::string& name, DocState& state, const SyncMessage& m) {
@@ -459,10 +498,6 @@ void SyncSession::on_reject(const std::string& name, DocState& state, const Sync
     if (state.doc != nullptr) maybe_send_digest(name, state);
   }
   if (code == sync_errc::access_denied) state.peer_refuses_all = true;
-  if (code == sync_errc::not_hosted) {
-    state.peer_lacks_doc = true;  // expected when hosts differ: no event
-    return;
-  }
   SyncEvent e;
   e.kind = SyncEvent::Kind::rejected;
   e.doc = name;

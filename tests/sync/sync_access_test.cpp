@@ -234,7 +234,9 @@ TEST_CASE("a peer without access receives no byte of the document", "[sync][acce
     for (const auto& [peer, bytes] : writer.spy->received) {
       auto m = decode_sync_message(bytes);
       REQUIRE(m);
-      if (m->doc == "secret" && star.role_of.at(peer) == Role::outsider) ++asked;
+      if (star.role_of.at(peer) != Role::outsider) continue;
+      asked += m->doc == "secret";
+      for (const auto& greeting : m->greetings) asked += greeting.doc == "secret";
     }
     CHECK(rejects <= asked);
     if (outsider_hosts_secret) {
@@ -383,7 +385,7 @@ TEST_CASE("SyncSession enforces access message by message", "[sync][access]") {
     CHECK(summary[0].buckets == weft::SyncSummary::Buckets{});
     SyncMessage hello;
     hello.kind = SyncMessageKind::hello;
-    hello.doc = "doc";
+    hello.greetings = {{"doc", 0}};
     for (const SyncMessage* m : {&hello, &update, &repair}) {
       REQUIRE(s.receive(encode_sync_message(*m)));
       auto out = decode_all(s);

@@ -18,7 +18,6 @@ enum class sync_errc {
   // The peer sends faster than PeerLimits allow: what it sent is dropped unread
   // (reject, not fatal), and a peer that keeps on is closed with it (fatal).
   rate_limited,
-  not_hosted,  // a hello named a document the peer does not host (reject, not fatal)
 };
 
 [[nodiscard]] const boost::system::error_category& sync_category() noexcept;

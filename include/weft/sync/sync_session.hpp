@@ -49,9 +49,9 @@
 // operations waiting for dependencies, the session closes with too_many_pending.
 // Any malformed or unknown message closes the session: an error message is queued
 // for the peer, receive() returns the typed error, and every later call is a no-op.
-// A hello or state naming a document not hosted here is answered with
-// reject(not_hosted), no event: the peer then stops greeting it and sending its
-// updates until we name it ourselves. Other messages about such documents are ignored.
+// A hello naming documents not hosted here is answered with `absent` naming them (no
+// event): the peer then stops greeting them and sending their updates until we name
+// them ourselves. Other messages about such documents are ignored.
 //
 // Access (see access.hpp). Each document is added with the Access the peer has to it,
 // and the session enforces it whatever the peer sends:
@@ -93,13 +93,14 @@
 namespace weft {
 
 // What one peer may cost us. The defaults are far above what an editing peer sends
-// (tens of updates a second) and let a reconnecting peer with thousands of documents
-// greet them all at once, yet bound a flood to a few MB of work a second.
+// (tens of updates a second) and let a peer bring thousands of differing documents
+// up to date at once (about three messages each: state, update, ack; greetings go
+// kMaxGreetings to a message), yet bound a flood to 16 MiB of answers a second.
 struct PeerLimits {
-  double messages_per_second = 5000;
+  double messages_per_second = 20'000;
   double bytes_per_second = 16.0 * 1024 * 1024;
   double burst_seconds = 2;  // each bucket holds this many seconds of its rate
-  std::uint64_t max_dropped_messages = 1000;
+  std::uint64_t max_dropped_messages = 20'000;
   // Full snapshots (divergence repair) sent to the peer: snapshot_burst at once, then
   // one per snapshot_interval_ms.
   std::uint64_t snapshot_interval_ms = 10'000;
@@ -181,7 +182,7 @@ class SyncSession {
     Access access = Access::read_write;
     bool peer_refuses_writes = false;  // the peer sent reject(read_only)
     bool peer_refuses_all = false;     // the peer sent reject(access_denied)
-    bool peer_lacks_doc = false;       // the peer sent reject(not_hosted)
+    bool peer_lacks_doc = false;       // the peer said `absent`: it does not host it
     std::optional<VersionVector> peer_sv;
     std::uint64_t next_sequence = 1;
     std::optional<VersionVector> digest_sent_at;  // our vector when we last sent a digest
@@ -191,7 +192,8 @@ class SyncSession {
   using DocIter = std::map<std::string, DocState, std::less<>>::iterator;
 
   void send(const SyncMessage& message, DocState* about = nullptr);
-  void send_hello(const std::string& name, DocState& state);
+  void send_hellos(std::span<const DocIter> docs);  // in messages of kMaxGreetings
+  void send_absent(std::span<const std::string> names);  // in messages of kMaxGreetings
   void send_state(const std::string& name, DocState& state);
   void send_missing(const std::string& name, DocState& state, const VersionVector& peer_has);
   void send_summary();
@@ -210,6 +212,7 @@ class SyncSession {
   [[nodiscard]] static bool greets(const DocState& state) noexcept;
   void greet_unanswered();
   result<void> handle(SyncMessage& message);
+  result<void> handle_one(SyncMessage& message);  // a message about one document
   void on_hello(const std::string& name, DocState& state, const SyncMessage& message);
   void on_summary(const SyncMessage& message);
   void on_reject(const std::string& name, DocState& state, const SyncMessage& message);
