@@ -28,6 +28,7 @@ Bytes encode_sync_message(const SyncMessage& m) {
       for (const auto& g : m.greetings) {
         w.string(g.doc);
         w.u64_le(g.state_hash);
+        w.u8(g.heard ? 1 : 0);
       }
       break;
     case SyncMessageKind::absent:
@@ -125,7 +126,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
       auto count = r.varint();
       if (!count) return count.error();
       if (*count == 0 || *count > kMaxGreetings) return errc::invalid_value;
-      if (auto fits = r.check_count(*count, hashed ? 9 : 1); !fits) return fits.error();
+      if (auto fits = r.check_count(*count, hashed ? 10 : 1); !fits) return fits.error();
       m.greetings.resize(*count);
       for (auto& g : m.greetings) {
         auto doc = decode_value<std::string>(r);
@@ -133,6 +134,10 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
         g.doc = std::move(*doc);
         if (!hashed) continue;
         if (ok = read_u64(g.state_hash, true); !ok) break;
+        auto heard = r.u8();
+        if (!heard) return heard.error();
+        if (*heard > 1) return errc::invalid_value;
+        g.heard = *heard == 1;
       }
       break;
     }

@@ -16,14 +16,7 @@ SyncMessage make_message(SyncMessageKind kind, const std::string& doc = {}) {
 }  // namespace
 
 SyncSession::SyncSession(SyncOptions options)
-    : options_(options),
-      message_budget_(options.limits.messages_per_second,
-                      options.limits.messages_per_second * options.limits.burst_seconds),
-      byte_budget_(options.limits.bytes_per_second,
-                   options.limits.bytes_per_second * options.limits.burst_seconds),
-      snapshot_budget_(1000.0 / static_cast<double>(std::max<std::uint64_t>(
-                                    options.limits.snapshot_interval_ms, 1)),
-                       options.limits.snapshot_burst) {}
+    : options_(options), budget_(options.limits) {}
 
 void SyncSession::add_document(std::string name, SyncDocument& doc, Access access) {
   auto [it, added] = docs_.try_emplace(std::move(name));
@@ -91,6 +84,10 @@ void SyncSession::greet_unanswered() {
     const DocState& state = it->second;
     return !greets(state) || state.peer_named;
   });
+  // A document added twice is listed twice; it is greeted once.
+  auto by_node = [](DocIter a, DocIter b) { return &*a < &*b; };
+  std::sort(unanswered_.begin(), unanswered_.end(), by_node);
+  unanswered_.erase(std::unique(unanswered_.begin(), unanswered_.end()), unanswered_.end());
   send_hellos(unanswered_);
 }
 
@@ -159,7 +156,7 @@ void SyncSession::send(const SyncMessage& message, DocState* about) {
     return;
   }
   // An answer costs its asker: a small request for a large answer spends the budget.
-  if (answering_) byte_budget_.charge(static_cast<double>(bytes.size()));
+  if (answering_) budget_.charge_answer(bytes.size());
   outgoing_.push_back(std::move(bytes));
 }
 
@@ -167,7 +164,8 @@ void SyncSession::send_hellos(std::span<const DocIter> docs) {
   for (std::size_t first = 0; first < docs.size(); first += kMaxGreetings) {
     SyncMessage m = make_message(SyncMessageKind::hello);
     for (DocIter it : docs.subspan(first, std::min(kMaxGreetings, docs.size() - first))) {
-      m.greetings.push_back({it->first, state_vector_hash(it->second.doc->state_vector())});
+      m.greetings.push_back({it->first, state_vector_hash(it->second.doc->state_vector()),
+                             it->second.peer_named});
     }
     send(m);
   }
@@ -186,6 +184,7 @@ void SyncSession::send_absent(std::span<const std::string> names) {
 void SyncSession::send_state(const std::string& name, DocState& state) {
   SyncMessage m = make_message(SyncMessageKind::state, name);
   m.state_vector = state.doc->state_vector();
+  state.state_sent_hash = state_vector_hash(m.state_vector);
   send(m);
 }
 
@@ -267,12 +266,10 @@ void SyncSession::maybe_send_digest(const std::string& name, DocState& state) {
 void SyncSession::send_repair(const std::string& name, DocState& state) {
   const VersionVector ours = state.doc->state_vector();
   if (state.repair_sent_at && *state.repair_sent_at == ours) return;
-  snapshot_budget_.refill(now_ms_);
-  if (!snapshot_budget_.has_tokens()) {
+  if (!budget_.take_snapshot(now_ms_)) {
     emit(SyncEvent::Kind::update_not_sent, name, sync_errc::rate_limited);
     return;
   }
-  snapshot_budget_.charge(1);
   state.repair_sent_at = ours;
   SyncMessage m = make_message(SyncMessageKind::repair, name);
   m.state_vector = ours;
@@ -302,7 +299,17 @@ result<void> SyncSession::fail(boost::system::error_code error) {
 
 result<void> SyncSession::receive(std::span<const std::uint8_t> bytes) {
   if (closed_) return sync_errc::session_closed;
-  if (!admit(bytes.size())) return drop(bytes.size());
+  switch (budget_.on_message(bytes.size(), now_ms_)) {
+    case PeerBudget::Verdict::admit:
+      break;
+    case PeerBudget::Verdict::drop_and_tell:
+      reject({}, sync_errc::rate_limited);
+      return sync_errc::rate_limited;
+    case PeerBudget::Verdict::drop:
+      return sync_errc::rate_limited;
+    case PeerBudget::Verdict::close:
+      return fail(sync_errc::rate_limited);
+  }
   if (bytes.size() > options_.max_message_size) return fail(sync_errc::message_too_large);
   auto message = decode_sync_message(bytes);
   if (!message) return fail(message.error());
@@ -312,40 +319,12 @@ result<void> SyncSession::receive(std::span<const std::uint8_t> bytes) {
   return handled;
 }
 
-bool SyncSession::admit(std::size_t message_size) {
-  message_budget_.refill(now_ms_);
-  byte_budget_.refill(now_ms_);
-  if (!message_budget_.has_tokens() || !byte_budget_.has_tokens()) return false;
-  message_budget_.charge(1);
-  byte_budget_.charge(static_cast<double>(message_size));
-  return true;
-}
-
-result<void> SyncSession::drop(std::size_t message_size) {
-  // Drops are counted over windows of one burst: a peer that keeps sending through a
-  // whole window after being told is not slowing down.
-  const auto window_ms = static_cast<std::uint64_t>(options_.limits.burst_seconds * 1000);
-  if (dropped_messages_ == 0 || now_ms_ >= drop_window_start_ms_ + window_ms) {
-    drop_window_start_ms_ = now_ms_;
-    dropped_messages_ = 0;
-    dropped_bytes_ = 0;
-    reject({}, sync_errc::rate_limited);  // once per window: "slow down"
-  }
-  ++dropped_messages_;
-  dropped_bytes_ += message_size;
-  const double byte_capacity = options_.limits.bytes_per_second * options_.limits.burst_seconds;
-  if (dropped_messages_ > options_.limits.max_dropped_messages ||
-      static_cast<double>(dropped_bytes_) > byte_capacity) {
-    return fail(sync_errc::rate_limited);
-  }
-  return sync_errc::rate_limited;
-}
-
 result<void> SyncSession::handle(SyncMessage& m) {
   if (m.kind == SyncMessageKind::hello) {
     // Each greeting is handled as a hello about one document, which is never fatal;
     // those we do not host are answered at once, so the peer stops greeting them.
     std::vector<std::string> absent;
+    std::vector<DocIter> greet_back;  // the peer has not heard us greet these
     for (auto& greeting : m.greetings) {
       auto it = docs_.find(greeting.doc);
       if (it == docs_.end() || it->second.doc == nullptr) {
@@ -355,8 +334,14 @@ result<void> SyncSession::handle(SyncMessage& m) {
       SyncMessage one = make_message(SyncMessageKind::hello, greeting.doc);
       one.digest = greeting.state_hash;
       (void)handle_one(one);
+      // Unless we answered with our vector (which says we host it), greet back once.
+      if (!greeting.heard && greets(it->second) &&
+          state_vector_hash(it->second.doc->state_vector()) == greeting.state_hash) {
+        greet_back.push_back(it);
+      }
     }
     send_absent(absent);
+    send_hellos(greet_back);
     return {};
   }
   if (m.kind == SyncMessageKind::absent) {
@@ -417,20 +402,19 @@ result<void> SyncSession::handle_one(SyncMessage& m) {
   // take now (it re-added the document, or reconnected its own side of it).
   if (m.kind == SyncMessageKind::hello || m.kind == SyncMessageKind::state) {
     state.peer_refuses_all = false;
-    state.peer_lacks_doc = false;
-    if (!state.peer_named) {
-      state.peer_named = true;
-      mark_stale(it);
-    }
+  }
+  // Whatever the peer sends about the document says it hosts it.
+  state.peer_lacks_doc = false;
+  if (!state.peer_named) {
+    state.peer_named = true;
+    mark_stale(it);
   }
   switch (m.kind) {
     case SyncMessageKind::hello:
       on_hello(name, state, m);
       return {};
     case SyncMessageKind::state:
-      state.peer_sv = m.state_vector;
-      send_missing(name, state, m.state_vector);
-      maybe_send_digest(name, state);
+      on_state(name, state, m);
       return {};
     case SyncMessageKind::update: {
       auto applied = on_update(name, state, m);
@@ -472,6 +456,18 @@ void SyncSession::on_hello(const std::string& name, DocState& state, const SyncM
   }
   // Only now does the whole vector travel: the peer answers it with what we lack.
   send_state(name, state);
+}
+
+void SyncSession::on_state(const std::string& name, DocState& state, const SyncMessage& m) {
+  state.peer_sv = m.state_vector;
+  send_missing(name, state, m.state_vector);
+  // The peer has what we lack and may not know our vector (our hello may have been
+  // lost): pull, unless it already has our vector as it stands.
+  const VersionVector ours = state.doc->state_vector();
+  if (!m.state_vector.dominated_by(ours) && state.state_sent_hash != state_vector_hash(ours)) {
+    send_state(name, state);
+  }
+  maybe_send_digest(name, state);
 }
 
 void SyncSession::on_summary(const SyncMessage& m) {

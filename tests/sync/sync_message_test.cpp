@@ -19,7 +19,7 @@ std::vector<SyncMessage> one_of_each() {
     SyncMessage m;
     m.kind = static_cast<SyncMessageKind>(k);
     if (k == 1) {
-      m.greetings = {{"notes/ü", 0x0123456789ABCDEFull}, {"", 7}};
+      m.greetings = {{"notes/ü", 0x0123456789ABCDEFull, true}, {"", 7, false}};
     } else if (m.kind != SyncMessageKind::error && m.kind != SyncMessageKind::bye) {
       m.doc = "notes/ü";
     }
@@ -144,7 +144,10 @@ TEST_CASE("hello and absent name 1 to kMaxGreetings documents", "[sync][message]
     w.varint(count);
     for (std::uint64_t i = 0; i < count; ++i) {
       w.string("d");
-      if (kind == SyncMessageKind::hello) w.u64_le(i);
+      if (kind == SyncMessageKind::hello) {
+        w.u64_le(i);
+        w.u8(1);
+      }
     }
     return std::move(w).take();
   };
@@ -157,6 +160,9 @@ TEST_CASE("hello and absent name 1 to kMaxGreetings documents", "[sync][message]
     CHECK(weft::decode_sync_message(with_count(kind, weft::kMaxGreetings + 1)).error() ==
           weft::errc::invalid_value);
   }
+  Bytes bad_flag = with_count(SyncMessageKind::hello, 1);
+  bad_flag.back() = 2;
+  CHECK(weft::decode_sync_message(bad_flag).error() == weft::errc::invalid_value);
 }
 
 TEST_CASE("reject and presence fields are validated", "[sync][message]") {

@@ -263,3 +263,37 @@ TEST_CASE("equal vectors with different content are detected and repaired", "[sy
   CHECK(a.digest() == b.digest());
   CHECK(a.ops() == b.ops());
 }
+
+TEST_CASE("lost greetings are repeated until answered, then anti-entropy is one summary",
+          "[sync][session]") {
+  for (const bool both_lost : {true, false}) {
+    INFO("both greetings lost: " << both_lost);
+    OpSetDocument a(ReplicaId{1});
+    OpSetDocument b(ReplicaId{2});
+    (void)a.add("a");
+    (void)b.add("b");
+    SyncSession sa;
+    SyncSession sb;
+    sa.add_document("doc", a);
+    sb.add_document("doc", b);
+    sa.start(0);
+    sb.start(0);
+    (void)sa.take_outgoing();  // A's greeting is lost
+    if (both_lost) (void)sb.take_outgoing();
+    Wire wire(&sa, &sb);
+    wire.pump();  // one lost: B's greeting reaches A, which greets back and both sync
+    if (both_lost) {
+      CHECK(a.ops().size() == 1);
+      sa.tick(1000);  // both greet again, with the summary
+      sb.tick(1000);
+      wire.pump();
+    }
+    CHECK(a.ops() == b.ops());
+    CHECK(a.ops().size() == 2);
+    const std::size_t before = wire.carried;
+    sa.tick(2000);
+    sb.tick(2000);
+    wire.pump();
+    CHECK(wire.carried - before == 2);  // the two summaries, nothing else
+  }
+}

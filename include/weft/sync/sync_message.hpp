@@ -3,7 +3,7 @@
 //
 //   "WS" | protocol version (1) | kind (1 byte) | fields (varints, strings)
 //
-//   hello    count, count x (doc, state hash)
+//   hello    count, count x (doc, state hash, heard flag 0|1)
 //                                         "this is what I have", for up to kMaxGreetings
 //                                         documents at once (hash: sync_summary.hpp)
 //   update   doc, sequence, update bytes  operations the receiver may lack
@@ -20,7 +20,7 @@
 //   absent   count, count x doc           "I do not host these": the answer to greetings
 //                                         of documents the receiver does not host
 //
-// Field encodings: a hello's count is a varint of at least 1; doc and reason are length-prefixed UTF-8-agnostic strings; state
+// Field encodings: a hello's count is a varint of at least 1, its flag one byte; doc and reason are length-prefixed UTF-8-agnostic strings; state
 // vectors use Codec<VersionVector>; sequence, clock, age_ms and codes are varints
 // (codes fit 32 bits); digest is 8 bytes little-endian; update, snapshot and state
 // are length-prefixed bytes; replica is a non-nil ReplicaId varint; a state hash and
@@ -56,10 +56,12 @@ inline constexpr std::uint8_t kSyncProtocolVersion = 1;
 // Greetings per hello: reconnecting with many documents costs few messages.
 inline constexpr std::size_t kMaxGreetings = 512;
 
-// One document in a hello: its name and a hash of our state vector for it.
+// One document in a hello: its name, a hash of our state vector for it, and whether we
+// have heard the receiver greet it (if not, it greets back, so both know both host it).
 struct Greeting {
   std::string doc;
   std::uint64_t state_hash = 0;
+  bool heard = false;
   friend bool operator==(const Greeting&, const Greeting&) = default;
 };
 
@@ -99,8 +101,8 @@ struct SyncMessage {
 [[nodiscard]] Bytes encode_sync_message(const SyncMessage& message);
 // Validates everything; unknown kinds give sync_errc::unknown_message, a presence
 // naming the nil replica or with a flag other than 0/1, a gone presence carrying
-// state bytes, a reject with code 0, or a hello or absent with no or more than
-// kMaxGreetings documents give errc::invalid_value.
+// state bytes, a reject with code 0, a hello flag other than 0/1, or a hello or
+// absent with no or more than kMaxGreetings documents give errc::invalid_value.
 [[nodiscard]] result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes);
 
 }  // namespace weft

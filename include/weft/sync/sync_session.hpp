@@ -10,9 +10,10 @@
 //  1. start(): a hello for every document, carrying only a hash of our state vector,
 //     so a hello is a few bytes however many replicas the document has seen.
 //  2. On a hello whose hash differs from ours, we send our whole vector (`state`); on
-//     a `state`, we send an update with exactly what the peer lacks (if anything).
+//     a `state`, we send an update with exactly what the peer lacks (if anything), and
+//     our own vector if the peer has what we lack (unless we sent it at this version).
 //     Both sides do this, so hellos crossing, states crossing and updates crossing
-//     bring both up to date.
+//     bring both up to date, and one greeting lost on the way costs a trip, not a tick.
 //  3. broadcast(): live updates, each numbered; the peer acks each with its new
 //     state vector, so we always know what it has.
 //  4. tick(): every anti_entropy_interval_ms, one `summary` of every document both
@@ -33,17 +34,13 @@
 //     snapshot budget allows (PeerLimits: snapshot_burst, then one per
 //     snapshot_interval_ms; an update_not_sent event with rate_limited reports one
 //     held back, and the next digest exchange asks again).
-// Rate limits (PeerLimits): what the peer sends is metered by two token buckets,
-// messages and bytes per second, each holding burst_seconds of its rate. The bytes
-// of our answers to the peer's messages (an update for its `state`, a repair) are
-// charged to the peer too, so a small request for a large answer costs its asker.
-// A message that arrives while either bucket is empty is dropped unread: receive()
-// returns sync_errc::rate_limited, the session stays open, and on the first drop
-// of a run the peer is told with reject(rate_limited) (a `refused` event here). What
-// is dropped is repaired by anti-entropy once the peer slows down. A peer that keeps
-// sending while throttled (more than max_dropped_messages messages, or a bucket's
-// capacity in bytes, dropped in one run) is closed with rate_limited. Time is what
-// start() and tick() were last told, so the limits are deterministic under test.
+// Rate limits (SyncOptions::limits, see peer_budget.hpp): what the peer sends, and what
+// we answer it, is metered. A message over budget is dropped unread: receive() returns
+// sync_errc::rate_limited and the session stays open; at the first drop of a window
+// the peer is told with reject(rate_limited) (a `refused` event here). What is dropped
+// is repaired by anti-entropy once the peer slows down. A peer that keeps sending
+// through a window of drops is closed with rate_limited. Time is what start() and
+// tick() were last told, so the limits are deterministic under test.
 // Bounds: messages over max_message_size are refused (received) or not sent (an
 // event reports it); if applying a peer's update leaves more than max_pending
 // operations waiting for dependencies, the session closes with too_many_pending.
@@ -88,24 +85,9 @@
 #include "weft/sync/sync_error.hpp"
 #include "weft/sync/sync_message.hpp"
 #include "weft/sync/sync_summary.hpp"
-#include "weft/sync/token_bucket.hpp"
+#include "weft/sync/peer_budget.hpp"
 
 namespace weft {
-
-// What one peer may cost us. The defaults are far above what an editing peer sends
-// (tens of updates a second) and let a peer bring thousands of differing documents
-// up to date at once (about three messages each: state, update, ack; greetings go
-// kMaxGreetings to a message), yet bound a flood to 16 MiB of answers a second.
-struct PeerLimits {
-  double messages_per_second = 20'000;
-  double bytes_per_second = 16.0 * 1024 * 1024;
-  double burst_seconds = 2;  // each bucket holds this many seconds of its rate
-  std::uint64_t max_dropped_messages = 20'000;
-  // Full snapshots (divergence repair) sent to the peer: snapshot_burst at once, then
-  // one per snapshot_interval_ms.
-  std::uint64_t snapshot_interval_ms = 10'000;
-  double snapshot_burst = 3;
-};
 
 struct SyncOptions {
   std::size_t max_message_size = std::size_t{64} << 20;
@@ -187,6 +169,7 @@ class SyncSession {
     std::uint64_t next_sequence = 1;
     std::optional<VersionVector> digest_sent_at;  // our vector when we last sent a digest
     std::optional<VersionVector> repair_sent_at;  // our vector when we last sent a repair
+    std::optional<std::uint64_t> state_sent_hash;  // its hash when we last sent our vector
   };
 
   using DocIter = std::map<std::string, DocState, std::less<>>::iterator;
@@ -199,8 +182,6 @@ class SyncSession {
   void send_summary();
   void mark_stale(DocIter it);
   void refresh_summary();
-  [[nodiscard]] bool admit(std::size_t message_size);
-  result<void> drop(std::size_t message_size);
   void send_update(const std::string& name, DocState& state, Bytes update);
   void maybe_send_digest(const std::string& name, DocState& state);
   void send_repair(const std::string& name, DocState& state);
@@ -215,6 +196,7 @@ class SyncSession {
   result<void> handle_one(SyncMessage& message);  // a message about one document
   void on_hello(const std::string& name, DocState& state, const SyncMessage& message);
   void on_summary(const SyncMessage& message);
+  void on_state(const std::string& name, DocState& state, const SyncMessage& message);
   void on_reject(const std::string& name, DocState& state, const SyncMessage& message);
   void on_presence(const std::string& name, DocState& state, const SyncMessage& message);
   result<void> on_update(const std::string& name, DocState& state, SyncMessage& message);
@@ -242,14 +224,8 @@ class SyncSession {
   std::vector<DocIter> unanswered_;
   std::vector<std::string> recheck_;  // digest checks to run again at the next tick
 
-  // The peer's budget (PeerLimits) and the current run of dropped messages.
-  TokenBucket message_budget_;
-  TokenBucket byte_budget_;
+  PeerBudget budget_;
   bool answering_ = false;  // inside receive(): what we send is charged to the peer
-  std::uint64_t drop_window_start_ms_ = 0;
-  std::uint64_t dropped_messages_ = 0;
-  std::uint64_t dropped_bytes_ = 0;
-  TokenBucket snapshot_budget_;
 };
 
 }  // namespace weft
