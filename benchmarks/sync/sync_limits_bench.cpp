@@ -157,9 +157,10 @@ void repair_answer() {
   (void)host.receive(request);
   std::size_t answer = 0;
   for (const auto& m : host.take_outgoing()) answer += m.size();
-  std::printf("\n| repair request bytes | answer bytes (reject + what is lacking) | snapshot bytes |\n"
-              "|--:|--:|--:|\n| %zu | %zu | %zu |\n",
-              request.size(), answer, ours.encode_snapshot().size());
+  std::printf(
+      "\n| repair request bytes | answer bytes (reject + what is lacking) | snapshot bytes |\n"
+      "|--:|--:|--:|\n| %zu | %zu | %zu |\n",
+      request.size(), answer, ours.encode_snapshot().size());
 }
 
 struct FloodResult {

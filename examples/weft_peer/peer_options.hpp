@@ -38,10 +38,10 @@ struct PeerOptions {
   std::optional<std::uint64_t> peer_messages_per_s;     // --peer-messages-per-s
   std::optional<std::uint64_t> peer_bytes_per_s;        // --peer-bytes-per-s
   std::optional<std::uint64_t> peer_snapshot_interval;  // --peer-snapshot-interval-ms
-  bool exit_on_eof = false;                  // --exit-on-eof
-  bool verbose = false;                      // --verbose: connection events on stderr
-  bool help = false;                         // --help
-  std::string store;                         // --store PATH: SQLite file; empty = in memory
+  bool exit_on_eof = false;                             // --exit-on-eof
+  bool verbose = false;                                 // --verbose: connection events on stderr
+  bool help = false;                                    // --help
+  std::string store;  // --store PATH: SQLite file; empty = in memory
 };
 
 // Parses argv[1..]. Unknown flags, missing values and malformed numbers are

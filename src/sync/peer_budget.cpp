@@ -8,8 +8,9 @@ PeerBudget::PeerBudget(const PeerLimits& limits) noexcept
     : limits_(limits),
       messages_(limits.messages_per_second, limits.messages_per_second * limits.burst_seconds),
       bytes_(limits.bytes_per_second, limits.bytes_per_second * limits.burst_seconds),
-      snapshots_(1000.0 / static_cast<double>(std::max<std::uint64_t>(limits.snapshot_interval_ms, 1)),
-                 limits.snapshot_burst) {}
+      snapshots_(
+          1000.0 / static_cast<double>(std::max<std::uint64_t>(limits.snapshot_interval_ms, 1)),
+          limits.snapshot_burst) {}
 
 PeerBudget::Verdict PeerBudget::on_message(std::size_t size, std::uint64_t now_ms) noexcept {
   messages_.refill(now_ms);

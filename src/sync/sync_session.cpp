@@ -15,8 +15,7 @@ SyncMessage make_message(SyncMessageKind kind, const std::string& doc = {}) {
 
 }  // namespace
 
-SyncSession::SyncSession(SyncOptions options)
-    : options_(options), budget_(options.limits) {}
+SyncSession::SyncSession(SyncOptions options) : options_(options), budget_(options.limits) {}
 
 void SyncSession::add_document(std::string name, SyncDocument& doc, Access access) {
   auto [it, added] = docs_.try_emplace(std::move(name));
@@ -164,8 +163,8 @@ void SyncSession::send_hellos(std::span<const DocIter> docs) {
   for (std::size_t first = 0; first < docs.size(); first += kMaxGreetings) {
     SyncMessage m = make_message(SyncMessageKind::hello);
     for (DocIter it : docs.subspan(first, std::min(kMaxGreetings, docs.size() - first))) {
-      m.greetings.push_back({it->first, state_vector_hash(it->second.doc->state_vector()),
-                             it->second.peer_named});
+      m.greetings.push_back(
+          {it->first, state_vector_hash(it->second.doc->state_vector()), it->second.peer_named});
     }
     send(m);
   }
@@ -213,8 +212,7 @@ void SyncSession::refresh_summary() {
     // Counted only where the peer counts it too: a document both sides host and greeted.
     const bool shared = greets(state) && state.peer_named;
     const std::uint64_t part =
-        shared ? SyncSummary::part_of(it->first, state_vector_hash(state.doc->state_vector()))
-               : 0;
+        shared ? SyncSummary::part_of(it->first, state_vector_hash(state.doc->state_vector())) : 0;
     summary_.replace(it->first, state.summary_part, part);
     state.summary_part = part;
     state.summary_stale = false;

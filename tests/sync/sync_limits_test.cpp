@@ -10,11 +10,11 @@
 using weft::Access;
 using weft::Bytes;
 using weft::ReplicaId;
+using weft::sync_errc;
 using weft::SyncEvent;
 using weft::SyncMessage;
 using weft::SyncMessageKind;
 using weft::SyncSession;
-using weft::sync_errc;
 using weft::test::OpSetDocument;
 
 namespace {
@@ -86,8 +86,7 @@ OpSetDocument seen_by(std::size_t replicas) {
 
 }  // namespace
 
-TEST_CASE("a peer over its message rate is told, then closed if it keeps on",
-          "[sync][hardening]") {
+TEST_CASE("a peer over its message rate is told, then closed if it keeps on", "[sync][hardening]") {
   OpSetDocument doc(ReplicaId{1});
   weft::SyncOptions options;
   options.limits.messages_per_second = 10;
@@ -215,8 +214,7 @@ TEST_CASE("a repair from a peer that lacks little gets little; snapshots are bud
   CHECK(count_kind(host.take_outgoing(), SyncMessageKind::repair) == 1);
 }
 
-TEST_CASE("a hello stays small however many replicas the document has seen",
-          "[sync][hardening]") {
+TEST_CASE("a hello stays small however many replicas the document has seen", "[sync][hardening]") {
   OpSetDocument a = seen_by(100'000);
   OpSetDocument b(ReplicaId{2});
   SyncSession sa;
@@ -246,8 +244,7 @@ TEST_CASE("a hello stays small however many replicas the document has seen",
   CHECK(b.ops() == a.ops());
 }
 
-TEST_CASE("an idle tick costs one summary however many documents are hosted",
-          "[sync][hardening]") {
+TEST_CASE("an idle tick costs one summary however many documents are hosted", "[sync][hardening]") {
   constexpr int kDocs = 10'000;
   std::vector<OpSetDocument> docs_a;
   std::vector<OpSetDocument> docs_b;

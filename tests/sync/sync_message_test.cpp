@@ -58,7 +58,8 @@ std::vector<SyncMessage> one_of_each() {
   all.push_back(state);
   SyncMessage summary;
   summary.kind = SyncMessageKind::summary;
-  for (std::size_t i = 0; i < summary.buckets.size(); ++i) summary.buckets[i] = i * 0x9E3779B97F4A7C15ull;
+  for (std::size_t i = 0; i < summary.buckets.size(); ++i)
+    summary.buckets[i] = i * 0x9E3779B97F4A7C15ull;
   all.push_back(summary);
   SyncMessage absent;
   absent.kind = SyncMessageKind::absent;

@@ -20,22 +20,20 @@
 //   absent   count, count x doc           "I do not host these": the answer to greetings
 //                                         of documents the receiver does not host
 //
-// Field encodings: a hello's count is a varint of at least 1, its flag one byte; doc and reason are length-prefixed UTF-8-agnostic strings; state
-// vectors use Codec<VersionVector>; sequence, clock, age_ms and codes are varints
-// (codes fit 32 bits); digest is 8 bytes little-endian; update, snapshot and state
-// are length-prefixed bytes; replica is a non-nil ReplicaId varint; a state hash and
-// each of the summary's kSummaryBuckets hashes are 8 bytes little-endian.
+// Field encodings: a hello's count is a varint of at least 1, its flag one byte; doc and reason are
+// length-prefixed UTF-8-agnostic strings; state vectors use Codec<VersionVector>; sequence, clock,
+// age_ms and codes are varints (codes fit 32 bits); digest is 8 bytes little-endian; update,
+// snapshot and state are length-prefixed bytes; replica is a non-nil ReplicaId varint; a state hash
+// and each of the summary's kSummaryBuckets hashes are 8 bytes little-endian.
 //
 // Versioning: nothing is released yet, so the format changes in place (decision 22):
-// hello carries hashes instead of a vector, for many documents at once, a repair carries its sender's vector, and
-// `state` (10), `summary` (11) and `absent` (12) are new. Before that: kinds 1-7 were the original
-// protocol; `reject` (8)
-// and `presence` (9) were added without changing the version byte, so a new peer
-// reads everything an old peer sends. An old peer closes the session on a kind it
-// does not know (unknown_message), so the new kinds are sent only when the feature
-// is in use: a reject only in answer to a message the receiver's access policy
-// refuses, presence only for documents with a hosted Presence.
-// A reject's code is a sync_errc value (access_denied, read_only,
+// hello carries hashes instead of a vector, for many documents at once, a repair carries its
+// sender's vector, and `state` (10), `summary` (11) and `absent` (12) are new. Before that: kinds
+// 1-7 were the original protocol; `reject` (8) and `presence` (9) were added without changing the
+// version byte, so a new peer reads everything an old peer sends. An old peer closes the session on
+// a kind it does not know (unknown_message), so the new kinds are sent only when the feature is in
+// use: a reject only in answer to a message the receiver's access policy refuses, presence only for
+// documents with a hosted Presence. A reject's code is a sync_errc value (access_denied, read_only,
 // presence_too_large, rate_limited); it is never 0. A reject for rate_limited names
 // the document "" (it is about the whole session). Documents are named by strings; several share
 // one session.
@@ -82,19 +80,19 @@ enum class SyncMessageKind : std::uint8_t {
 
 struct SyncMessage {
   SyncMessageKind kind = SyncMessageKind::hello;
-  std::string doc;               // all but hello, error, bye and summary
-  VersionVector state_vector;    // state, ack, digest, repair
-  std::uint64_t sequence = 0;    // update, ack
-  std::uint64_t digest = 0;      // digest, repair
+  std::string doc;                  // all but hello, error, bye and summary
+  VersionVector state_vector;       // state, ack, digest, repair
+  std::uint64_t sequence = 0;       // update, ack
+  std::uint64_t digest = 0;         // digest, repair
   std::vector<Greeting> greetings;  // hello, absent (docs only): 1 to kMaxGreetings
-  Bytes payload;                 // update, repair; presence: the state (empty when gone)
-  std::uint32_t error_code = 0;  // error, reject (reject: a non-zero sync_errc value)
-  std::string reason;            // error, reject
-  ReplicaId replica;             // presence: whose state
-  std::uint64_t clock = 0;       // presence: that replica's presence clock
-  std::uint64_t age_ms = 0;      // presence: how long ago the sender last heard it
-  bool gone = false;             // presence: the replica left (no state)
-  SyncSummary::Buckets buckets{};  // summary
+  Bytes payload;                    // update, repair; presence: the state (empty when gone)
+  std::uint32_t error_code = 0;     // error, reject (reject: a non-zero sync_errc value)
+  std::string reason;               // error, reject
+  ReplicaId replica;                // presence: whose state
+  std::uint64_t clock = 0;          // presence: that replica's presence clock
+  std::uint64_t age_ms = 0;         // presence: how long ago the sender last heard it
+  bool gone = false;                // presence: the replica left (no state)
+  SyncSummary::Buckets buckets{};   // summary
   friend bool operator==(const SyncMessage&, const SyncMessage&) = default;
 };
 

@@ -80,12 +80,12 @@
 #include <vector>
 
 #include "weft/sync/access.hpp"
+#include "weft/sync/peer_budget.hpp"
 #include "weft/sync/presence.hpp"
 #include "weft/sync/sync_document.hpp"
 #include "weft/sync/sync_error.hpp"
 #include "weft/sync/sync_message.hpp"
 #include "weft/sync/sync_summary.hpp"
-#include "weft/sync/peer_budget.hpp"
 
 namespace weft {
 
@@ -156,9 +156,9 @@ class SyncSession {
 
  private:
   struct DocState {
-    SyncDocument* doc = nullptr;  // null when only presence is hosted under the name
-    bool peer_named = false;        // the peer greeted it: it counts in our summary
-    bool summary_stale = false;     // queued in stale_ for recomputing
+    SyncDocument* doc = nullptr;     // null when only presence is hosted under the name
+    bool peer_named = false;         // the peer greeted it: it counts in our summary
+    bool summary_stale = false;      // queued in stale_ for recomputing
     std::uint64_t summary_part = 0;  // what it adds to summary_ (0: not counted)
     Presence* presence = nullptr;
     Access access = Access::read_write;
@@ -167,15 +167,15 @@ class SyncSession {
     bool peer_lacks_doc = false;       // the peer said `absent`: it does not host it
     std::optional<VersionVector> peer_sv;
     std::uint64_t next_sequence = 1;
-    std::optional<VersionVector> digest_sent_at;  // our vector when we last sent a digest
-    std::optional<VersionVector> repair_sent_at;  // our vector when we last sent a repair
+    std::optional<VersionVector> digest_sent_at;   // our vector when we last sent a digest
+    std::optional<VersionVector> repair_sent_at;   // our vector when we last sent a repair
     std::optional<std::uint64_t> state_sent_hash;  // its hash when we last sent our vector
   };
 
   using DocIter = std::map<std::string, DocState, std::less<>>::iterator;
 
   void send(const SyncMessage& message, DocState* about = nullptr);
-  void send_hellos(std::span<const DocIter> docs);  // in messages of kMaxGreetings
+  void send_hellos(std::span<const DocIter> docs);       // in messages of kMaxGreetings
   void send_absent(std::span<const std::string> names);  // in messages of kMaxGreetings
   void send_state(const std::string& name, DocState& state);
   void send_missing(const std::string& name, DocState& state, const VersionVector& peer_has);
