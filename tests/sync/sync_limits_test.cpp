@@ -5,7 +5,11 @@
 
 #include "support/catch.hpp"
 #include "sync/op_set_document.hpp"
+#include "sync/sync_spy.hpp"
+#include "transport/recorder.hpp"
+#include "weft/sync/sync_host.hpp"
 #include "weft/sync/sync_session.hpp"
+#include "weft/transport/simulated_network.hpp"
 
 using weft::Access;
 using weft::Bytes;
@@ -289,4 +293,71 @@ TEST_CASE("an idle tick costs one summary however many documents are hosted", "[
   CHECK(count_greetings(repair) < 2 * 2 * kDocs / weft::kSummaryBuckets);
   CHECK(count_kind(repair, SyncMessageKind::state) == 2);  // each side's vector, once
   CHECK(count_kind(repair, SyncMessageKind::update) == 1);
+}
+
+TEST_CASE("a host disconnects a flooding peer and keeps syncing the others", "[sync][hardening]") {
+  OpSetDocument host_doc(ReplicaId{1});
+  for (int i = 0; i < 200; ++i)
+    (void)host_doc.add(std::string(100, static_cast<char>('a' + i % 26)));
+  const std::size_t everything = host_doc.encode_update_since({}).size();
+  weft::SyncOptions options;
+  options.limits.bytes_per_second = 5.0 * static_cast<double>(everything);
+  options.limits.burst_seconds = 1;
+  options.limits.max_dropped_messages = 100;
+
+  weft::SimulatedNetwork net(7);
+  for (int i = 0; i < 3; ++i) net.add_node();
+  weft::SyncHost host(net.transport(0), options);
+  weft::test::SpyHandler spy(net.transport(0), host);
+  std::optional<weft::PeerId> flooder_peer;
+  int connections = 0;
+  spy.on_connect = [&](weft::PeerId peer) {
+    if (++connections == 2) flooder_peer = peer;  // node 1 connects first, node 2 second
+  };
+  host.access = [&](weft::PeerId peer, std::string_view) {
+    return peer == flooder_peer ? Access::read : Access::read_write;
+  };
+  std::vector<SyncEvent> host_events;
+  host.on_event = [&](weft::PeerId, const SyncEvent& e) { host_events.push_back(e); };
+  host.add_document("doc", host_doc);
+  OpSetDocument legit_doc(ReplicaId{2});
+  weft::SyncHost legit(net.transport(1));
+  legit.add_document("doc", legit_doc);
+  weft::test::Recorder flooder;
+  net.transport(2).set_handler(&flooder);
+  net.connect(0, 1);
+  net.run_until_idle();
+  REQUIRE(legit_doc.ops() == host_doc.ops());
+  net.connect(0, 2);
+  net.run_until_idle();
+  REQUIRE(flooder.connected_peers.size() == 1);
+  REQUIRE(host.session_count() == 2);
+
+  // The flooder asks for everything a thousand times at once.
+  const Bytes ask = message(SyncMessageKind::state, "doc");
+  const weft::PeerId to_host = flooder.connected_peers[0];
+  for (int i = 0; i < 1000; ++i) (void)net.transport(2).send(to_host, ask);
+  net.run_until_idle();
+
+  CHECK(host.session_count() == 1);
+  CHECK(flooder.connected_peers.empty());  // disconnected by the host
+  std::size_t received = 0;
+  std::size_t answers = 0;
+  for (const auto& bytes : flooder.messages()) {
+    received += bytes.size();
+    answers += weft::decode_sync_message(bytes).value().kind == SyncMessageKind::update;
+  }
+  CHECK(answers <= 6);  // its byte budget, not a thousand snapshots
+  CHECK(received < 7 * (everything + 64) + 4096);
+  // The host told it to slow down, then closed it for going on (what was in flight
+  // when the host disconnected is lost on the simulated link, so the host's events say it).
+  CHECK(count_event(host_events, SyncEvent::Kind::refused, sync_errc::rate_limited) == 1);
+  CHECK(count_event(host_events, SyncEvent::Kind::closed, sync_errc::rate_limited) == 1);
+
+  // The legitimate peer is untouched and still syncs both ways.
+  legit.publish("doc", legit_doc.add("still here"));
+  host.publish("doc", host_doc.add("and here"));
+  net.run_until_idle();
+  CHECK(legit_doc.ops() == host_doc.ops());
+  CHECK(host.session_count() == 1);
 }
