@@ -8,7 +8,7 @@
 // known kind picked by the next byte (so that random bytes reach every per-kind
 // decoder). Access is checked as well:
 // without read_write nothing the peer sends may reach the document; without any
-// access nothing but a reject or an error may be answered.
+// access nothing but a reject, an error or `absent` (about other names) may be answered.
 #include <cstdlib>
 
 #include "weft/sync/sync_session.hpp"
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((config & 8) != 0 && !rest.empty()) {
     // A valid header and a known kind, drawn evenly, so every kind's decoder is reached.
     const auto kind = static_cast<std::uint8_t>(
-        1 + rest[0] % static_cast<std::uint8_t>(weft::SyncMessageKind::presence));
+        1 + rest[0] % static_cast<std::uint8_t>(weft::SyncMessageKind::absent));
     input = {'W', 'S', weft::kSyncProtocolVersion, kind};
     rest = rest.subspan(1);
   }
@@ -74,8 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto out = weft::decode_sync_message(bytes);
     if (!out) std::abort();  // everything we send must decode
     if (access == weft::Access::none && out->kind != weft::SyncMessageKind::reject &&
-        out->kind != weft::SyncMessageKind::error) {
+        out->kind != weft::SyncMessageKind::error && out->kind != weft::SyncMessageKind::absent) {
       std::abort();
+    }
+    // `absent` names only documents not hosted: never "", which is.
+    for (const auto& g : out->greetings) {
+      if (out->kind == weft::SyncMessageKind::absent && g.doc.empty()) std::abort();
     }
   }
   return 0;

@@ -115,8 +115,17 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
     if (on_remote_change) on_remote_change({});
   };
 
-  host_ = std::make_unique<SyncHost>(
-      *transport_, SyncOptions{.anti_entropy_interval_ms = options.anti_entropy_ms});
+  SyncOptions sync_options{.anti_entropy_interval_ms = options.anti_entropy_ms};
+  if (options.peer_messages_per_s) {
+    sync_options.limits.messages_per_second = static_cast<double>(*options.peer_messages_per_s);
+  }
+  if (options.peer_bytes_per_s) {
+    sync_options.limits.bytes_per_second = static_cast<double>(*options.peer_bytes_per_s);
+  }
+  if (options.peer_snapshot_interval) {
+    sync_options.limits.snapshot_interval_ms = *options.peer_snapshot_interval;
+  }
+  host_ = std::make_unique<SyncHost>(*transport_, sync_options);
   host_->access = [this](PeerId peer, std::string_view) { return access_for(peer); };
   host_->add_document(options_.doc, *synced_);
   host_->add_presence(options_.doc, *presence_);

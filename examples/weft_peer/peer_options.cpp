@@ -58,7 +58,8 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
                flag == "--accept-token" || flag == "--tls-ca" || flag == "--tls-cert" ||
                flag == "--tls-key" || flag == "--name" || flag == "--replica-id" ||
                flag == "--reconnect-max-ms" || flag == "--anti-entropy-ms" || flag == "--store" ||
-               flag == "--port-file") {
+               flag == "--port-file" || flag == "--peer-messages-per-s" ||
+               flag == "--peer-bytes-per-s" || flag == "--peer-snapshot-interval-ms") {
       auto v = value();
       if (!v) return std::nullopt;
       const std::string text(*v);
@@ -108,6 +109,15 @@ std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& ar
           return std::nullopt;
         }
         options.replica_id = id;
+      } else if (flag.starts_with("--peer-")) {
+        std::uint64_t n = 0;
+        if (!parse_number(*v, n) || n == 0) {
+          error = std::string(flag) + " needs a positive number, got '" + text + "'";
+          return std::nullopt;
+        }
+        if (flag == "--peer-messages-per-s") options.peer_messages_per_s = n;
+        if (flag == "--peer-bytes-per-s") options.peer_bytes_per_s = n;
+        if (flag == "--peer-snapshot-interval-ms") options.peer_snapshot_interval = n;
       } else if (flag == "--reconnect-max-ms") {
         if (!parse_number(*v, options.reconnect_max_ms) || options.reconnect_max_ms == 0) {
           error = "--reconnect-max-ms needs a positive number, got '" + text + "'";
@@ -141,6 +151,15 @@ std::string options_help() {
   --reconnect-max-ms MS    longest pause between re-dials (default 2000).
   --anti-entropy-ms MS     how often each session re-checks what the peer lacks
                            (default 1000).
+Limits per connected peer (what one peer may make us do; see weft::PeerLimits):
+  --peer-messages-per-s N  messages a peer may send per second (bursts of 2 s;
+                           default 20000). Beyond it its messages are dropped and
+                           it is told; one that keeps on is disconnected.
+  --peer-bytes-per-s N     bytes a peer may send, plus the bytes of our answers to
+                           it, per second (bursts of 2 s; default 16 MiB).
+  --peer-snapshot-interval-ms MS
+                           full snapshots (divergence repair) sent to one peer:
+                           3 at once, then one per MS (default 10000).
 Access:
   --token TOKEN            token presented to the peers we dial.
   --accept-token TOK[:ro]  (repeatable) when given, an inbound peer must present one

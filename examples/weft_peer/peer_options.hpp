@@ -34,10 +34,14 @@ struct PeerOptions {
   std::string name;                          // --name: presence user name
   std::uint32_t reconnect_max_ms = 2'000;    // --reconnect-max-ms
   std::uint64_t anti_entropy_ms = 1'000;     // --anti-entropy-ms
-  bool exit_on_eof = false;                  // --exit-on-eof
-  bool verbose = false;                      // --verbose: connection events on stderr
-  bool help = false;                         // --help
-  std::string store;                         // --store PATH: SQLite file; empty = in memory
+  // Per-peer limits (weft::PeerLimits); unset: the library's defaults.
+  std::optional<std::uint64_t> peer_messages_per_s;     // --peer-messages-per-s
+  std::optional<std::uint64_t> peer_bytes_per_s;        // --peer-bytes-per-s
+  std::optional<std::uint64_t> peer_snapshot_interval;  // --peer-snapshot-interval-ms
+  bool exit_on_eof = false;                             // --exit-on-eof
+  bool verbose = false;                                 // --verbose: connection events on stderr
+  bool help = false;                                    // --help
+  std::string store;  // --store PATH: SQLite file; empty = in memory
 };
 
 // Parses argv[1..]. Unknown flags, missing values and malformed numbers are

@@ -28,6 +28,8 @@ class SyncCategory final : public boost::system::error_category {
         return "read-only access: changes to this document are refused";
       case sync_errc::presence_too_large:
         return "presence state exceeds the maximum size";
+      case sync_errc::rate_limited:
+        return "peer exceeds its message or byte rate";
     }
     return "unknown sync error";
   }

@@ -8,7 +8,9 @@ namespace weft {
 namespace {
 
 bool has_doc(SyncMessageKind kind) {
-  return kind != SyncMessageKind::error && kind != SyncMessageKind::bye;
+  return kind != SyncMessageKind::error && kind != SyncMessageKind::bye &&
+         kind != SyncMessageKind::summary && kind != SyncMessageKind::hello &&
+         kind != SyncMessageKind::absent;
 }
 
 }  // namespace
@@ -22,7 +24,22 @@ Bytes encode_sync_message(const SyncMessage& m) {
   if (has_doc(m.kind)) w.string(m.doc);
   switch (m.kind) {
     case SyncMessageKind::hello:
+      w.varint(m.greetings.size());
+      for (const auto& g : m.greetings) {
+        w.string(g.doc);
+        w.u64_le(g.state_hash);
+        w.u8(g.heard ? 1 : 0);
+      }
+      break;
+    case SyncMessageKind::absent:
+      w.varint(m.greetings.size());
+      for (const auto& g : m.greetings) w.string(g.doc);
+      break;
+    case SyncMessageKind::state:
       encode_value(w, m.state_vector);
+      break;
+    case SyncMessageKind::summary:
+      for (const std::uint64_t bucket : m.buckets) w.u64_le(bucket);
       break;
     case SyncMessageKind::update:
       w.varint(m.sequence);
@@ -37,6 +54,7 @@ Bytes encode_sync_message(const SyncMessage& m) {
       w.u64_le(m.digest);
       break;
     case SyncMessageKind::repair:
+      encode_value(w, m.state_vector);
       w.u64_le(m.digest);
       w.bytes(m.payload);
       break;
@@ -72,7 +90,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   if (*version != kSyncProtocolVersion) return errc::unsupported_version;
   auto kind = r.u8();
   if (!kind) return kind.error();
-  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::presence)) {
+  if (*kind < 1 || *kind > static_cast<std::uint8_t>(SyncMessageKind::absent)) {
     return sync_errc::unknown_message;
   }
   SyncMessage m;
@@ -103,7 +121,33 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
   result<void> ok;
   switch (m.kind) {
     case SyncMessageKind::hello:
+    case SyncMessageKind::absent: {
+      const bool hashed = m.kind == SyncMessageKind::hello;
+      auto count = r.varint();
+      if (!count) return count.error();
+      if (*count == 0 || *count > kMaxGreetings) return errc::invalid_value;
+      if (auto fits = r.check_count(*count, hashed ? 10 : 1); !fits) return fits.error();
+      m.greetings.resize(*count);
+      for (auto& g : m.greetings) {
+        auto doc = decode_value<std::string>(r);
+        if (!doc) return doc.error();
+        g.doc = std::move(*doc);
+        if (!hashed) continue;
+        if (ok = read_u64(g.state_hash, true); !ok) break;
+        auto heard = r.u8();
+        if (!heard) return heard.error();
+        if (*heard > 1) return errc::invalid_value;
+        g.heard = *heard == 1;
+      }
+      break;
+    }
+    case SyncMessageKind::state:
       ok = read_vv();
+      break;
+    case SyncMessageKind::summary:
+      for (std::uint64_t& bucket : m.buckets) {
+        if (ok) ok = read_u64(bucket, true);
+      }
       break;
     case SyncMessageKind::update:
       ok = read_u64(m.sequence, false);
@@ -118,7 +162,8 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
       if (ok) ok = read_u64(m.digest, true);
       break;
     case SyncMessageKind::repair:
-      ok = read_u64(m.digest, true);
+      ok = read_vv();
+      if (ok) ok = read_u64(m.digest, true);
       if (ok) ok = read_payload();
       break;
     case SyncMessageKind::error: {

@@ -105,7 +105,13 @@ TEST_CASE("weft-peer options", "[examples]") {
                           "--token",
                           "t",
                           "--port-file",
-                          "/tmp/ports"},
+                          "/tmp/ports",
+                          "--peer-messages-per-s",
+                          "300",
+                          "--peer-bytes-per-s",
+                          "0x10000",
+                          "--peer-snapshot-interval-ms",
+                          "500"},
                          error);
   REQUIRE(o);
   CHECK(o->listen == std::vector<std::string>{"tcp://127.0.0.1:0"});
@@ -120,6 +126,12 @@ TEST_CASE("weft-peer options", "[examples]") {
   CHECK(o->exit_on_eof);
   CHECK(o->token == "t");
   CHECK(o->port_file == "/tmp/ports");
+  CHECK(o->peer_messages_per_s == 300u);
+  CHECK(o->peer_bytes_per_s == 0x10000u);
+  CHECK(o->peer_snapshot_interval == 500u);
+  auto defaults = parse_options({}, error);
+  REQUIRE(defaults);
+  CHECK_FALSE(defaults->peer_messages_per_s);
   for (const std::vector<std::string_view>& bad : {std::vector<std::string_view>{"--listen"},
                                                    {"--replica-id", "0"},
                                                    {"--replica-id", "x"},
@@ -127,7 +139,9 @@ TEST_CASE("weft-peer options", "[examples]") {
                                                    {"--bogus"},
                                                    {"--doc", ""},
                                                    {"--port-file", ""},
-                                                   {"--reconnect-max-ms", "-5"}}) {
+                                                   {"--reconnect-max-ms", "-5"},
+                                                   {"--peer-messages-per-s", "0"},
+                                                   {"--peer-bytes-per-s", "lots"}}) {
     error.clear();
     CHECK(!parse_options(bad, error));
     CHECK(!error.empty());

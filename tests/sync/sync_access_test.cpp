@@ -234,7 +234,9 @@ TEST_CASE("a peer without access receives no byte of the document", "[sync][acce
     for (const auto& [peer, bytes] : writer.spy->received) {
       auto m = decode_sync_message(bytes);
       REQUIRE(m);
-      if (m->doc == "secret" && star.role_of.at(peer) == Role::outsider) ++asked;
+      if (star.role_of.at(peer) != Role::outsider) continue;
+      asked += m->doc == "secret";
+      for (const auto& greeting : m->greetings) asked += greeting.doc == "secret";
     }
     CHECK(rejects <= asked);
     if (outsider_hosts_secret) {
@@ -334,7 +336,8 @@ TEST_CASE("SyncSession enforces access message by message", "[sync][access]") {
   SyncMessage repair;
   repair.kind = SyncMessageKind::repair;
   repair.doc = "doc";
-  repair.digest = ~std::uint64_t{0};  // "mine is larger: adopt it"
+  repair.state_vector = ours.state_vector();  // equal vectors: a divergence repair
+  repair.digest = ~std::uint64_t{0};          // "mine is larger: adopt it"
   repair.payload = theirs.encode_snapshot();
 
   SECTION("read: updates and repairs are refused, the peer still gets ours") {
@@ -375,10 +378,14 @@ TEST_CASE("SyncSession enforces access message by message", "[sync][access]") {
     CHECK(s.take_outgoing().empty());
     s.broadcast("doc", Bytes{1, 2, 3});
     s.tick(10'000);
-    CHECK(s.take_outgoing().empty());
+    // Anti-entropy's summary goes, and counts no document.
+    auto summary = decode_all(s);
+    REQUIRE(summary.size() == 1);
+    CHECK(summary[0].kind == SyncMessageKind::summary);
+    CHECK(summary[0].buckets == weft::SyncSummary::Buckets{});
     SyncMessage hello;
     hello.kind = SyncMessageKind::hello;
-    hello.doc = "doc";
+    hello.greetings = {{"doc", 0}};
     for (const SyncMessage* m : {&hello, &update, &repair}) {
       REQUIRE(s.receive(encode_sync_message(*m)));
       auto out = decode_all(s);
@@ -412,8 +419,9 @@ TEST_CASE("SyncSession enforces access message by message", "[sync][access]") {
     CHECK(s.take_outgoing().empty());
     s.tick(10'000);  // hellos still go: we keep reading
     auto out = decode_all(s);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].kind == SyncMessageKind::hello);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].kind == SyncMessageKind::summary);
+    CHECK(out[1].kind == SyncMessageKind::hello);  // the peer has not greeted it yet
     CHECK_FALSE(s.is_closed());
   }
 }

@@ -18,8 +18,12 @@ std::vector<SyncMessage> one_of_each() {
   for (int k = 1; k <= 7; ++k) {
     SyncMessage m;
     m.kind = static_cast<SyncMessageKind>(k);
-    if (m.kind != SyncMessageKind::error && m.kind != SyncMessageKind::bye) m.doc = "notes/ü";
-    if (k == 1 || k == 3 || k == 4) m.state_vector = vv;
+    if (k == 1) {
+      m.greetings = {{"notes/ü", 0x0123456789ABCDEFull, true}, {"", 7, false}};
+    } else if (m.kind != SyncMessageKind::error && m.kind != SyncMessageKind::bye) {
+      m.doc = "notes/ü";
+    }
+    if (k == 3 || k == 4 || k == 5) m.state_vector = vv;
     if (k == 2 || k == 3) m.sequence = 300;
     if (k == 4 || k == 5) m.digest = 0x0123456789ABCDEFull;
     if (k == 2 || k == 5) m.payload = Bytes{1, 2, 3, 250};
@@ -47,6 +51,20 @@ std::vector<SyncMessage> one_of_each() {
   gone.gone = true;
   gone.payload.clear();
   all.push_back(gone);
+  SyncMessage state;
+  state.kind = SyncMessageKind::state;
+  state.doc = "notes/ü";
+  state.state_vector = vv;
+  all.push_back(state);
+  SyncMessage summary;
+  summary.kind = SyncMessageKind::summary;
+  for (std::size_t i = 0; i < summary.buckets.size(); ++i)
+    summary.buckets[i] = i * 0x9E3779B97F4A7C15ull;
+  all.push_back(summary);
+  SyncMessage absent;
+  absent.kind = SyncMessageKind::absent;
+  absent.greetings = {{"notes/ü", 0}, {"x", 0}};
+  all.push_back(absent);
   return all;
 }
 
@@ -89,7 +107,7 @@ TEST_CASE("unknown kinds and versions get typed errors", "[sync][message]") {
   Bytes unknown = bytes;
   unknown[3] = 42;
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
-  unknown[3] = static_cast<std::uint8_t>(SyncMessageKind::presence) + 1;  // the first unused kind
+  unknown[3] = static_cast<std::uint8_t>(SyncMessageKind::absent) + 1;  // the first unused kind
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
   unknown[3] = 0;
   CHECK(weft::decode_sync_message(unknown).error() == weft::sync_errc::unknown_message);
@@ -115,6 +133,37 @@ TEST_CASE("random mutations of sync messages decode or fail cleanly", "[sync][me
       }
     }
   }
+}
+
+TEST_CASE("hello and absent name 1 to kMaxGreetings documents", "[sync][message]") {
+  auto with_count = [](SyncMessageKind kind, std::uint64_t count) {
+    Writer w;
+    w.u8('W');
+    w.u8('S');
+    w.u8(weft::kSyncProtocolVersion);
+    w.u8(static_cast<std::uint8_t>(kind));
+    w.varint(count);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      w.string("d");
+      if (kind == SyncMessageKind::hello) {
+        w.u64_le(i);
+        w.u8(1);
+      }
+    }
+    return std::move(w).take();
+  };
+  for (auto kind : {SyncMessageKind::hello, SyncMessageKind::absent}) {
+    CHECK(weft::decode_sync_message(with_count(kind, 0)).error() == weft::errc::invalid_value);
+    CHECK(weft::decode_sync_message(with_count(kind, 1)));
+    auto most = weft::decode_sync_message(with_count(kind, weft::kMaxGreetings));
+    REQUIRE(most);
+    CHECK(most->greetings.size() == weft::kMaxGreetings);
+    CHECK(weft::decode_sync_message(with_count(kind, weft::kMaxGreetings + 1)).error() ==
+          weft::errc::invalid_value);
+  }
+  Bytes bad_flag = with_count(SyncMessageKind::hello, 1);
+  bad_flag.back() = 2;
+  CHECK(weft::decode_sync_message(bad_flag).error() == weft::errc::invalid_value);
 }
 
 TEST_CASE("reject and presence fields are validated", "[sync][message]") {

@@ -49,7 +49,7 @@ bool has(const std::vector<SyncEvent::Kind>& v, SyncEvent::Kind k) {
 
 }  // namespace
 
-TEST_CASE("the handshake brings both sides up to date in one round trip", "[sync][session]") {
+TEST_CASE("the handshake brings both sides up to date in three one-way trips", "[sync][session]") {
   OpSetDocument a(ReplicaId{1});
   OpSetDocument b(ReplicaId{2});
   for (int i = 0; i < 5; ++i) (void)a.add(fmt::format("a{}", i));
@@ -60,14 +60,19 @@ TEST_CASE("the handshake brings both sides up to date in one round trip", "[sync
   sb.add_document("doc", b);
   sa.start();
   sb.start();
-  // Round one: the two hellos cross. Round two: each answers with what the other lacks.
+  // One: the two hellos (hashes) cross. Two: the hashes differ, so the whole vectors
+  // cross. Three: each answers with what the other lacks.
   auto hello_a = sa.take_outgoing();
   auto hello_b = sb.take_outgoing();
   REQUIRE(hello_a.size() == 1);
   REQUIRE(sb.receive(hello_a[0]));
   REQUIRE(sa.receive(hello_b[0]));
-  for (auto& m : sa.take_outgoing()) REQUIRE(sb.receive(m));
-  for (auto& m : sb.take_outgoing()) REQUIRE(sa.receive(m));
+  for (int trip = 0; trip < 2; ++trip) {
+    auto from_a = sa.take_outgoing();
+    auto from_b = sb.take_outgoing();
+    for (auto& m : from_a) REQUIRE(sb.receive(m));
+    for (auto& m : from_b) REQUIRE(sa.receive(m));
+  }
   CHECK(a.ops() == b.ops());
   CHECK(a.ops().size() == 8);
   // The acks and digests that follow confirm equality on both sides.
@@ -257,4 +262,38 @@ TEST_CASE("equal vectors with different content are detected and repaired", "[sy
   CHECK((has(ka, SyncEvent::Kind::repaired) || has(kb, SyncEvent::Kind::repaired)));
   CHECK(a.digest() == b.digest());
   CHECK(a.ops() == b.ops());
+}
+
+TEST_CASE("lost greetings are repeated until answered, then anti-entropy is one summary",
+          "[sync][session]") {
+  for (const bool both_lost : {true, false}) {
+    INFO("both greetings lost: " << both_lost);
+    OpSetDocument a(ReplicaId{1});
+    OpSetDocument b(ReplicaId{2});
+    (void)a.add("a");
+    (void)b.add("b");
+    SyncSession sa;
+    SyncSession sb;
+    sa.add_document("doc", a);
+    sb.add_document("doc", b);
+    sa.start(0);
+    sb.start(0);
+    (void)sa.take_outgoing();  // A's greeting is lost
+    if (both_lost) (void)sb.take_outgoing();
+    Wire wire(&sa, &sb);
+    wire.pump();  // one lost: B's greeting reaches A, which greets back and both sync
+    if (both_lost) {
+      CHECK(a.ops().size() == 1);
+      sa.tick(1000);  // both greet again, with the summary
+      sb.tick(1000);
+      wire.pump();
+    }
+    CHECK(a.ops() == b.ops());
+    CHECK(a.ops().size() == 2);
+    const std::size_t before = wire.carried;
+    sa.tick(2000);
+    sb.tick(2000);
+    wire.pump();
+    CHECK(wire.carried - before == 2);  // the two summaries, nothing else
+  }
 }

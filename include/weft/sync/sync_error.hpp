@@ -15,6 +15,9 @@ enum class sync_errc {
   access_denied,       // the peer has no access (Access::none) to the document
   read_only,           // the peer may read the document but not change it (Access::read)
   presence_too_large,  // a presence state over PresenceOptions::max_state_size
+  // The peer sends faster than PeerLimits allow: what it sent is dropped unread
+  // (reject, not fatal), and a peer that keeps on is closed with it (fatal).
+  rate_limited,
 };
 
 [[nodiscard]] const boost::system::error_category& sync_category() noexcept;

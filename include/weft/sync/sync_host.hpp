@@ -6,8 +6,10 @@
 // peer, answers and relays. An update received from one peer that brings
 // something new is relayed to every other peer, so chains and stars converge,
 // not only full meshes. Sessions that fail are closed and their peer
-// disconnected; the others are unaffected. Send failures (a full queue, a peer
-// gone) are ignored on purpose: anti-entropy resends what was lost.
+// disconnected (a peer that floods past SyncOptions::limits among them); the others
+// are unaffected. tick() is also the clock of the per-peer limits: call it often
+// (weft-peer: every 50 ms), since a peer's budget refills only as time is told. Send failures (a
+// full queue, a peer gone) are ignored on purpose: anti-entropy resends what was lost.
 //
 // Access control: set `access` before peers connect. When a session starts the host
 // asks it once per hosted name (documents and presence) and hands the answer to the
