@@ -2,21 +2,19 @@
 // Change events of a weft::Doc, and the RAII handle of a subscription.
 //
 // Every commit and every apply_update that changes something produces one
-// batch: one ChangeEvent per changed object, in ObjectId order. Each observer
+// batch: one or more ChangeEvents per changed object, parents' before their
+// children's. Each observer
 // is called once per batch with the events it asked for (its object, or its
 // object and everything nested below it for a deep subscription).
 //
 // What an event says:
-//  - text / list: `delta`, a retain/insert/erase sequence that turns the old
-//    content into the new one, counted in the subscriber's PositionUnit (list:
-//    elements). It is computed from the content before and after the batch:
-//    common prefix and suffix, then the shortest edit script of the rest
-//    (Myers' O(ND) diff), so several separate edits in one batch come out as
-//    separate steps. When the changed region would need more than ~1024 edits
-//    (or the search would cost more than a few million steps), it is one
-//    replaced span instead: still exact, only coarser. Where the same content
-//    could have been inserted at either of two places (typing "a" next to
-//    "a"), the delta names one of them;
+//  - text / list: `delta`, retain/insert/erase steps in the subscriber's
+//    PositionUnit (list: elements), reported by the sequence engine as each
+//    insert or delete is integrated (O(log n) per change, no copy or diff of
+//    the content). One event per forward run of changes: a change before the
+//    end of the previous one starts a new event for the same object, which
+//    applies to the content the previous event produced. Several edits in one
+//    batch are several exact steps, local or remote;
 //  - map: `keys`, each key whose visible value changed, with old and new value;
 //  - counter: `counter_delta` (new value - old value);
 //  - registers and sets: `old_values` and `new_values` (their full views).
