@@ -68,10 +68,13 @@ class DocImpl {
   void apply_local(Op&& op);
   // Records an op a sequence state already applied.
   void record_local(Op&& op);
-  // A nested object a local list insert created at `dot`.
-  void create(const ObjectId& parent, const Dot& dot, ObjectKind kind);
-  // Starts capturing `o`'s changes if observers are waiting for this batch.
-  void touch(const ObjectId& id, Object& o);
+  // A nested object created at `dot` (by a local list insert, or any op whose
+  // value is a new object); `key`: the map key holding it, if a map does.
+  void create(const ObjectId& parent, const Dot& dot, ObjectKind kind, std::string_view key = {});
+  // Starts capturing `o`'s changes if observers are waiting for this batch,
+  // and notes `author` (this replica when not given) as one who changed it.
+  void touch(const ObjectId& id, Object& o) { touch(id, o, replica_); }
+  void touch(const ObjectId& id, Object& o, ReplicaId author);
   // Ends the transaction: its update (empty when nothing changed), events sent.
   Bytes commit_tx(const std::string& origin);
 
@@ -110,6 +113,8 @@ class DocImpl {
   // Batches (events.cpp).
   void begin_batch();
   void end_batch(const std::string& origin, bool local);
+  // Fills where `events` (all about `id`) happened and who made them.
+  void locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events) const;
 
   ReplicaId replica_;
   VersionVector sv_;

@@ -115,10 +115,48 @@ void DocImpl::begin_batch() {
   capture_ = !observers_->entries.empty();
 }
 
-void DocImpl::touch(const ObjectId& id, Object& o) {
-  if (!capture_ || o.capturing()) return;
-  touched_.push_back(id);
-  o.set_capture(true);
+void DocImpl::touch(const ObjectId& id, Object& o, ReplicaId author) {
+  if (!capture_) return;
+  if (!o.capturing()) {
+    touched_.push_back(id);
+    o.set_capture(true);
+  }
+  o.note_author(author);
+}
+
+void DocImpl::locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events) const {
+  if (events.empty()) return;
+  // Up from `id` to its root, one step per parent.
+  std::vector<PathStep> path;
+  ObjectId root = id;
+  for (const Object* child = &o; child->parent();) {
+    const ObjectId& parent_id = *child->parent();
+    const Object* parent = find(parent_id);
+    if (parent == nullptr) break;  // unreachable: parents are never destroyed
+    PathStep step;
+    if (parent->kind() == ObjectKind::map) {
+      step.kind = PathStep::Kind::key;
+      step.key = child->key_in_parent();
+    } else if (parent->kind() == ObjectKind::list) {
+      step.kind = PathStep::Kind::index;
+      // The element holding the child is the child's own dot.
+      auto at = parent->as<ListState>().engine().resolve(Anchor::element(root.dot, Bias::right), 0);
+      step.index = at ? *at : 0;
+    } else {
+      step.kind = PathStep::Kind::value;
+    }
+    path.push_back(std::move(step));
+    root = parent_id;
+    child = parent;
+  }
+  std::reverse(path.begin(), path.end());
+  std::vector<ReplicaId> authors(o.authors().begin(), o.authors().end());
+  std::sort(authors.begin(), authors.end());
+  for (ChangeEvent& e : events) {
+    e.root = root;
+    e.path = path;
+    e.authors = authors;
+  }
 }
 
 void DocImpl::end_batch(const std::string& origin, bool local) {
@@ -162,6 +200,8 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
   for (const auto& [d, i] : order) {
     const ObjectId& id = changed[i];
     Object& o = objects_.at(id);
+    std::array<std::size_t, 3> first{};  // where this object's events start, per unit
+    for (unsigned u = 0; u < 3; ++u) first[u] = by_unit[u].size();
     auto add = [&](ChangeEvent e) {
       e.object = id;
       for (unsigned u = 0; u < 3; ++u) {
@@ -209,6 +249,9 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
         }
         break;
       }
+    }
+    for (unsigned u = 0; u < 3; ++u) {
+      locate(id, o, std::span(by_unit[u]).subspan(first[u]));
     }
     o.set_capture(false);
   }

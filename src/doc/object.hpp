@@ -1,7 +1,11 @@
 #pragma once
 // One object of a Doc (internal): its kind, its parent (nested objects) and its
 // state, one class per kind.
+#include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <optional>
+#include <span>
+#include <string>
 #include <variant>
 
 #include "counter_state.hpp"
@@ -61,8 +65,17 @@ class Object {
   }
   void set_capture(bool on) {
     capturing_ = on;
+    if (!on) authors_.clear();
     visit([&](auto& s) { s.set_capture(on); });
   }
+  // While capturing: the replicas whose ops changed this object in the batch.
+  void note_author(ReplicaId r) {
+    if (std::find(authors_.begin(), authors_.end(), r) == authors_.end()) authors_.push_back(r);
+  }
+  [[nodiscard]] std::span<const ReplicaId> authors() const noexcept { return authors_; }
+  // For an object nested in a map: the key whose write created it.
+  [[nodiscard]] const std::string& key_in_parent() const noexcept { return key_in_parent_; }
+  void set_key_in_parent(std::string key) { key_in_parent_ = std::move(key); }
   [[nodiscard]] bool capturing() const noexcept { return capturing_; }
   [[nodiscard]] bool empty() const {
     return visit([](const auto& s) { return s.empty(); });
@@ -75,6 +88,8 @@ class Object {
   ObjectKind kind_;
   std::optional<ObjectId> parent_;
   bool capturing_ = false;  // its changes are being recorded for this batch's events
+  boost::container::small_vector<ReplicaId, 2> authors_;
+  std::string key_in_parent_;
   State state_;
 };
 

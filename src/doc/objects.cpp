@@ -54,18 +54,22 @@ Object& DocImpl::local_target(const ObjectId& id) {
   return *o;
 }
 
-void DocImpl::create(const ObjectId& parent, const Dot& dot, ObjectKind kind) {
-  objects_.try_emplace(ObjectId{{}, dot, kind}, kind, parent, replica_);
+void DocImpl::create(const ObjectId& parent, const Dot& dot, ObjectKind kind,
+                     std::string_view key) {
+  auto [it, fresh] = objects_.try_emplace(ObjectId{{}, dot, kind}, kind, parent, replica_);
+  if (fresh && !key.empty()) it->second.set_key_in_parent(std::string(key));
 }
 
 void DocImpl::apply_op(const Op& op, const Dot& dot, std::uint64_t lamport) {
   Object& o = *target(op.target);  // validated: it exists
-  touch(op.target, o);
+  touch(op.target, o, dot.replica);
   std::optional<ObjectKind> creates;
+  std::string_view key;  // the map key holding what it creates
   std::visit(Overloaded{
                  [&](const MapSet& b) {
                    o.as<MapState>().apply(b, dot, lamport);
                    creates = created_kind(b.value, dot);
+                   key = b.key;
                  },
                  [&](const MapRemove& b) { o.as<MapState>().apply(b); },
                  [&](const TextInsert& b) { o.as<TextState>().apply(b, dot); },
@@ -92,7 +96,7 @@ void DocImpl::apply_op(const Op& op, const Dot& dot, std::uint64_t lamport) {
                  [&](const SetRemove& b) { o.as<SetState>().apply(b); },
              },
              op.body);
-  if (creates) create(op.target, dot, *creates);
+  if (creates) create(op.target, dot, *creates, key);
 }
 
 result<void> DocImpl::validate(const TxRecord& rec, Overlay& overlay, bool last) const {

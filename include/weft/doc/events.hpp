@@ -18,6 +18,7 @@
 //  - map: `keys`, each key whose visible value changed, with old and new value;
 //  - counter: `counter_delta` (new value - old value);
 //  - registers and sets: `old_values` and `new_values` (their full views).
+// Every event says where (`root`, `path`) and by whom (`authors`).
 // `local` tells a local commit from a remote update; `origin` is the tag given
 // to transact() or apply_update().
 #include <cstdint>
@@ -51,8 +52,30 @@ struct KeyChange {
   std::optional<Value> new_value;  // absent for removed
 };
 
+// One step from an object down to an object nested in it.
+struct PathStep {
+  enum class Kind : std::uint8_t {
+    key,    // a map's entry: `key`
+    index,  // a list's element: `index` (its position now, in elements)
+    value,  // a register's value
+  };
+  Kind kind = Kind::key;
+  std::string key;
+  std::uint64_t index = 0;
+  friend bool operator==(const PathStep&, const PathStep&) = default;
+};
+
 struct ChangeEvent {
   ObjectId object;
+  // Where it happened: the root `object` is nested in, and the steps from that
+  // root down to `object` (empty when `object` is a root). A list index is the
+  // element's position after the batch; a nested object whose element or key
+  // was since removed keeps the step that held it.
+  ObjectId root;
+  std::vector<PathStep> path;
+  // Whose operations made this change: this replica for a local commit, the
+  // authors of the integrated records for an update (ascending, no repeats).
+  std::vector<ReplicaId> authors;
   bool local = false;
   std::string origin;
   std::vector<SequenceDelta> delta;
