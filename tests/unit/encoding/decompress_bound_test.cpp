@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kRun = std::size_t{8} << 20;  // 8 MiB of one character
 
 std::string doc_text(const Doc& doc) {
-  return doc.text(ObjectId::named("t", ObjectKind::text));
+  return doc.text(ObjectId::named("t", ObjectKind::text)).to_string();
 }
 
 void zstd_section(Writer& w, std::span<const std::uint8_t> raw) {
