@@ -119,7 +119,8 @@ void B3_4_many_users_insert(benchmark::State& state) {
   for (const auto& update : updates) stats.add(update.size());
   // Another replica receiving the same updates in reverse order must agree.
   StrList other(ReplicaId{2});
-  for (auto it = updates.rbegin(); it != updates.rend(); ++it) static_cast<void>(other.apply_update(*it));
+  for (auto it = updates.rbegin(); it != updates.rend(); ++it)
+    static_cast<void>(other.apply_update(*it));
   if (failed || other.values() != last->values() || last->size() != users) {
     state.SkipWithError("replicas differ");
   }
