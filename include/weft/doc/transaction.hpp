@@ -28,8 +28,8 @@
 // of the wrong kind or to an unknown nested object std::invalid_argument,
 // invalid UTF-8 std::invalid_argument. A throwing edit changes nothing.
 // Each handle is the view of its object (views.hpp) plus edits: it reads like
-// the view. Edits through a handle throw std::logic_error once its transaction
-// ended; reads stay valid while the Doc lives.
+// the view, and its reads stay valid while the Doc lives. Edits need the
+// Transaction object alive: after commit() they throw std::logic_error.
 #include <cstdint>
 #include <optional>
 #include <span>
