@@ -41,13 +41,13 @@ std::string show(const weft::Value& v) {
 
 void print_state(const Person& p) {
   std::vector<std::string> settings;
-  for (const auto& [key, value] : p.doc->map_entries(kSettings)) {
+  for (const auto& [key, value] : p.doc->map(kSettings).entries()) {
     settings.push_back(fmt::format("{}={}", key, show(value)));
   }
   std::vector<std::string> tags;
-  for (const auto& tag : p.doc->set_values(kTags)) tags.push_back(show(tag));
+  for (const auto& tag : p.doc->set(kTags).values()) tags.push_back(show(tag));
   fmt::print("  {:<6} notes: \"{}\"\n         settings: {{{}}}  tags: [{}]\n", p.name,
-             p.doc->text(kNotes), fmt::join(settings, ", "), fmt::join(tags, " "));
+             p.doc->text(kNotes).to_string(), fmt::join(settings, ", "), fmt::join(tags, " "));
 }
 
 }  // namespace
@@ -129,7 +129,7 @@ int main() {
   run(3000);
   for (const auto& p : people) print_state(p);
   std::vector<std::string> themes;
-  for (const auto& v : alice.doc->map_get_all(kSettings, "theme")) themes.push_back(show(v));
+  for (const auto& v : alice.doc->map(kSettings).get_all("theme")) themes.push_back(show(v));
   fmt::print(
       "  (theme was set concurrently to [{}]: every replica keeps both and reads the same\n"
       "   winner, the later write by Lamport clock; nothing is silently dropped)\n",

@@ -78,8 +78,9 @@ int main() {
 
   const auto body = weft::ObjectId::named("body", weft::ObjectKind::text);
   const auto meta = weft::ObjectId::named("meta", weft::ObjectKind::map);
-  std::printf("alice: %s | bob: %s\n", alice.text(body).c_str(), bob.text(body).c_str());
-  for (const auto& [key, value] : bob.map_entries(meta)) {
+  std::printf("alice: %s | bob: %s\n", alice.text(body).to_string().c_str(),
+              bob.text(body).to_string().c_str());
+  for (const auto& [key, value] : bob.map(meta).entries()) {
     if (value.is<std::string>())
       std::printf("meta.%s = %s\n", key.c_str(), value.as<std::string>().c_str());
     if (value.is<std::int64_t>())
@@ -87,7 +88,8 @@ int main() {
                   static_cast<long long>(value.as<std::int64_t>()));
   }
   const bool converged = alice.encode_snapshot() == bob.encode_snapshot() &&
-                         alice.text(body).size() == 10 && bob.map_entries(meta).size() == 2;
+                         alice.text(body).to_string().size() == 10 &&
+                         bob.map(meta).entries().size() == 2;
   std::printf(converged ? "converged\n" : "DIVERGED\n");
   return converged ? 0 : 1;
 }

@@ -83,7 +83,7 @@ weft::Bytes edit(weft::Doc& doc, std::uint8_t how) {
   }
   tx.counter("c").add(std::int64_t{how} - 128);
   if (how & 32) {  // the nested text base() created, if the input left it visible
-    const auto v = doc.map_get(weft::ObjectId::named("m", weft::ObjectKind::map), "k");
+    const auto v = doc.map(weft::ObjectId::named("m", weft::ObjectKind::map)).get("k");
     if (v && v->is<weft::ObjectRef>() && v->as<weft::ObjectRef>().kind == weft::ObjectKind::text) {
       const auto nested = weft::ObjectId::nested(v->as<weft::ObjectRef>());
       if (doc.contains(nested)) tx.text(nested).insert(0, "n");

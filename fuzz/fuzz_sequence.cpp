@@ -19,7 +19,7 @@ template <class Replica>
 void apply_and_check(Replica& replica, std::span<const std::uint8_t> bytes) {
   const weft::Bytes before = replica.encode();
   const weft::VersionVector version = replica.version();
-  if (!replica.apply(bytes)) {
+  if (!replica.apply_update(bytes)) {
     if (replica.encode() != before || !(replica.version() == version)) std::abort();
   }
   replica.check_invariants();  // throws (and so aborts the fuzzer) on a broken structure

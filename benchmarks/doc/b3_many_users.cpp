@@ -71,8 +71,8 @@ void run_b3(benchmark::State& state, Change change, Check check) {
 
 // Every concurrent write to the key survives (map_get_all) and get() picks one.
 bool all_writes_kept(const Doc& doc) {
-  return doc.map_get_all(kRootMap, "user").size() == kUsers &&
-         doc.map_get(kRootMap, "user").has_value();
+  return doc.map(kRootMap).get_all("user").size() == kUsers &&
+         doc.map(kRootMap).get("user").has_value();
 }
 
 void B3_1_set_number(benchmark::State& state) {
@@ -97,9 +97,9 @@ void B3_2_set_nested_map(benchmark::State& state) {
       },
       [](const Doc& doc) {
         if (!all_writes_kept(doc)) return false;
-        const auto winner = doc.map_get(kRootMap, "user");
+        const auto winner = doc.map(kRootMap).get("user");
         if (!winner->is<weft::ObjectRef>()) return false;
-        const auto entries = doc.map_entries(ObjectId::nested(winner->as<weft::ObjectRef>()));
+        const auto entries = doc.map(ObjectId::nested(winner->as<weft::ObjectRef>())).entries();
         return entries.size() == 2 && entries.contains("name") && entries.contains("address");
       });
 }

@@ -137,8 +137,8 @@ void Sync_catch_up(benchmark::State& state) {
     sb.start();
     wire.pump(sa, sb);
     state.PauseTiming();
-    equal = equal && !wire.failed && a->text(kBody) == b->text(kBody) &&
-            a->digest() == b->digest() && !a->text(kBody).empty();
+    equal = equal && !wire.failed && a->text(kBody).to_string() == b->text(kBody).to_string() &&
+            a->digest() == b->digest() && !a->text(kBody).to_string().empty();
     state.ResumeTiming();
   }
   if (!equal) {

@@ -36,10 +36,10 @@ void run_b1(benchmark::State& state, Edits edits) {
     std::mt19937_64 rng(kSeed);
     VersionVector sent;
     auto send = [&] {
-      const weft::Bytes update = a.encode_since(sent);
+      const weft::Bytes update = a.encode_update_since(sent);
       sent = a.version();
       stats.add(update.size());
-      failed |= !b.apply(update).has_value();
+      failed |= !b.apply_update(update).has_value();
     };
     edits(a, rng, send);
     state.PauseTiming();  // keep the replicas; free the previous ones untimed

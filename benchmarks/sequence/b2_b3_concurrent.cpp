@@ -35,16 +35,16 @@ void run_b2(benchmark::State& state, Edits edits) {
     Text a(ReplicaId{1});
     Text b(ReplicaId{2});
     static_cast<void>(a.insert(0, weft::bench::random_string(rng, 100)));
-    static_cast<void>(b.apply(a.encode()));
+    static_cast<void>(b.apply_update(a.encode()));
     const VersionVector start = a.version();
     std::mt19937_64 rng_a(kSeed + 1);
     std::mt19937_64 rng_b(kSeed + 2);
     edits(a, rng_a);
     edits(b, rng_b);
-    const weft::Bytes ua = a.encode_since(start);
-    const weft::Bytes ub = b.encode_since(start);
-    failed |= !a.apply(ub).has_value();
-    failed |= !b.apply(ua).has_value();
+    const weft::Bytes ua = a.encode_update_since(start);
+    const weft::Bytes ub = b.encode_update_since(start);
+    failed |= !a.apply_update(ub).has_value();
+    failed |= !b.apply_update(ua).has_value();
     state.PauseTiming();
     stats = {};
     stats.add(ua.size());
@@ -110,7 +110,7 @@ void B3_4_many_users_insert(benchmark::State& state) {
       updates.push_back(user.encode());
     }
     StrList target(ReplicaId{1});
-    for (const auto& update : updates) failed |= !target.apply(update).has_value();
+    for (const auto& update : updates) failed |= !target.apply_update(update).has_value();
     state.PauseTiming();
     last.emplace(std::move(target));
     state.ResumeTiming();
@@ -119,7 +119,8 @@ void B3_4_many_users_insert(benchmark::State& state) {
   for (const auto& update : updates) stats.add(update.size());
   // Another replica receiving the same updates in reverse order must agree.
   StrList other(ReplicaId{2});
-  for (auto it = updates.rbegin(); it != updates.rend(); ++it) static_cast<void>(other.apply(*it));
+  for (auto it = updates.rbegin(); it != updates.rend(); ++it)
+    static_cast<void>(other.apply_update(*it));
   if (failed || other.values() != last->values() || last->size() != users) {
     state.SkipWithError("replicas differ");
   }

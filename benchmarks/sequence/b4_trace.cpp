@@ -58,9 +58,9 @@ void B4_automerge_paper(benchmark::State& state) {
     for (const auto& txn : trace->txns) {
       const VersionVector before = a.version();
       for (const auto& p : txn.patches) apply_patch(a, p);
-      const weft::Bytes update = a.encode_since(before);
+      const weft::Bytes update = a.encode_update_since(before);
       stats.add(update.size());
-      failed |= !b.apply(update).has_value();
+      failed |= !b.apply_update(update).has_value();
     }
     state.PauseTiming();
     last_a.emplace(std::move(a));

@@ -51,7 +51,7 @@ const Typed& automerge_paper() {
       }
       t.updates.push_back(tx.commit());
     }
-    t.content = doc.text(kText);
+    t.content = doc.text(kText).to_string();
     t.ok = t.content == trace.end_content;
     if (!t.ok) t.error = "replay did not reach the trace's end content";
     return t;
@@ -96,7 +96,7 @@ void BM_ReopenAutomergePaper(benchmark::State& state) {
   for (auto _ : state) {
     auto store = open_store(backend, dir.path());
     auto pdoc = PersistentDoc::open(*store, "doc");
-    if (!pdoc || (*pdoc)->doc().text_size(kText) != bench::count_code_points(typed.content)) {
+    if (!pdoc || (*pdoc)->doc().text(kText).size() != bench::count_code_points(typed.content)) {
       state.SkipWithError("reopen failed");
       return;
     }

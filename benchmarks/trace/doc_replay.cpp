@@ -60,7 +60,7 @@ DocFigures run_doc(const Trace& trace, bool observe) {
       updates.push_back(tx.commit());
     }
     f.replay_ms = cpu_now_ms() - cpu;
-    const std::string final_text = doc->text(id);
+    const std::string final_text = doc->text(id).to_string();
     expect_text(f, final_text, trace.end_content, "typed Doc");
     if (observe) expect_shadow(f, typed_view, final_text, "typed Doc's observer");
     snapshot = doc->encode_snapshot();
@@ -97,7 +97,7 @@ DocFigures run_doc(const Trace& trace, bool observe) {
       }
     }
     f.remote_ms = cpu_now_ms() - cpu;
-    const std::string final_text = remote.text(id);
+    const std::string final_text = remote.text(id).to_string();
     expect_text(f, final_text, trace.end_content, "remote Doc");
     if (observe) expect_shadow(f, remote_view, final_text, "remote Doc's observer");
   }
@@ -108,7 +108,7 @@ DocFigures run_doc(const Trace& trace, bool observe) {
   if (!loaded) {
     fail(f, "Doc::load of the snapshot failed: " + loaded.error().message());
   } else {
-    expect_text(f, loaded->text(id), trace.end_content, "loaded Doc");
+    expect_text(f, loaded->text(id).to_string(), trace.end_content, "loaded Doc");
   }
   f.final_ok = f.failure.empty();
   return f;

@@ -23,7 +23,7 @@ void expect_text(RunFigures& f, const Text& text, const std::string& want, const
 }
 
 bool apply_update(Text& text, const Bytes& update, RunFigures& f, const char* who) {
-  auto r = text.apply(update);
+  auto r = text.apply_update(update);
   if (!r) {
     if (f.failure.empty()) f.failure = std::string(who) + ": apply failed: " + r.error().message();
     return false;
@@ -151,7 +151,7 @@ RunFigures run_concurrent(const Trace& trace, bool verify_all) {
     }
     const VersionVector before = replica.version();
     for (const auto& p : txn.patches) apply_patch(replica, p);
-    updates[i] = replica.encode_since(before);
+    updates[i] = replica.encode_update_since(before);
     versions[i] = replica.version();
     held[i / 64] |= std::uint64_t{1} << (i % 64);
   }
@@ -177,7 +177,7 @@ RunFigures run_concurrent(const Trace& trace, bool verify_all) {
     merged.check_invariants();
     for (auto& r : replicas) {
       if (r.version().empty()) continue;  // an agent with no txns takes no part
-      apply_update(r, merged.encode_since(r.version()), f, "agent catch-up");
+      apply_update(r, merged.encode_update_since(r.version()), f, "agent catch-up");
       expect_text(f, r, trace.end_content, "an agent's replica");
       r.check_invariants();
     }

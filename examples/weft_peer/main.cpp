@@ -124,9 +124,9 @@ class CommandLoop {
   void execute(const cmd::Nothing&) {}
   void execute(const cmd::Invalid& c) { answer("error " + c.reason); }
   void execute(const cmd::Insert& c) { insert(c.pos, c.text); }
-  void execute(const cmd::Append& c) { insert(node_.text_size(), c.text); }
+  void execute(const cmd::Append& c) { insert(node_.text().size(), c.text); }
   void execute(const cmd::Delete& c) {
-    const std::size_t size = node_.text_size();
+    const std::size_t size = node_.text().size();
     if (c.pos > size || c.count > size - c.pos) {
       answer("error range " + std::to_string(c.pos) + "+" + std::to_string(c.count) +
              " past end (size " + std::to_string(size) + ")");
@@ -180,7 +180,7 @@ class CommandLoop {
   }
 
   void insert(std::uint64_t pos, const std::string& text) {
-    const std::size_t size = node_.text_size();
+    const std::size_t size = node_.text().size();
     if (pos > size) {
       answer("error position " + std::to_string(pos) + " past end (size " + std::to_string(size) +
              ")");

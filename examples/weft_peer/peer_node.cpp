@@ -259,7 +259,7 @@ void PeerNode::set_presence(const PresenceState& state) {
 
 Bytes PeerNode::cursor_anchor(std::size_t pos) const {
   Writer w;
-  encode_value(w, doc_->anchor(text_id_, pos, PositionUnit::code_point, Bias::left));
+  encode_value(w, doc_->text(text_id_).anchor(pos, PositionUnit::code_point, Bias::left));
   return std::move(w).take();
 }
 
@@ -271,7 +271,7 @@ std::optional<std::size_t> PeerNode::resolve_cursor(const PresenceState& state) 
   Reader r(state.cursor_anchor);
   auto anchor = decode_value<Anchor>(r);
   if (!anchor || !r.expect_end()) return std::nullopt;
-  auto pos = doc_->resolve_anchor(text_id_, *anchor, PositionUnit::code_point);
+  auto pos = doc_->text(text_id_).resolve_anchor(*anchor, PositionUnit::code_point);
   if (!pos) return std::nullopt;
   return *pos;
 }

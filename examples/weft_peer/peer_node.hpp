@@ -61,8 +61,8 @@ class PeerNode {
   [[nodiscard]] Doc& doc() noexcept { return *doc_; }
   [[nodiscard]] const Doc& doc() const noexcept { return *doc_; }
   [[nodiscard]] const ObjectId& text_id() const noexcept { return text_id_; }
-  [[nodiscard]] std::string text() const { return doc_->text(text_id_); }
-  [[nodiscard]] std::size_t text_size() const { return doc_->text_size(text_id_); }
+  [[nodiscard]] std::string text() const { return doc_->text(text_id_).to_string(); }
+  [[nodiscard]] std::size_t text_size() const { return doc_->text(text_id_).size(); }
 
   // Runs `change` on the text in one transaction and publishes the update.
   // With --store, an update that could not be stored is not published and

@@ -52,7 +52,7 @@ int run(bool listening, const std::string& url, int port_pipe) {
     const auto now = Clock::now();
     host.tick(static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count()));
-    const std::string text = doc.text(body);
+    const std::string text = doc.text(body).to_string();
     if (!complete && text.find("listener") != text.npos && text.find("connector") != text.npos) {
       complete = now;
     }
@@ -66,7 +66,8 @@ int run(bool listening, const std::string& url, int port_pipe) {
   };
   tick();
   io.run();
-  std::printf("%s has:\n%s", listening ? "listener" : "connector", doc.text(body).c_str());
+  std::printf("%s has:\n%s", listening ? "listener" : "connector",
+              doc.text(body).to_string().c_str());
   return complete ? 0 : 1;
 }
 

@@ -33,9 +33,16 @@ DocImpl& ObjectHandle::impl() const {
   return *tx_->doc_->impl_;
 }
 
-const Doc& ObjectHandle::doc() const {
-  return *tx_->doc_;
-}
+MapRef::MapRef(Transaction& tx, ObjectId id) : MapView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
+TextRef::TextRef(Transaction& tx, ObjectId id)
+    : TextView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
+ListRef::ListRef(Transaction& tx, ObjectId id)
+    : ListView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
+CounterRef::CounterRef(Transaction& tx, ObjectId id)
+    : CounterView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
+RegisterRef::RegisterRef(Transaction& tx, ObjectId id)
+    : RegisterView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
+SetRef::SetRef(Transaction& tx, ObjectId id) : SetView(tx.doc(), std::move(id)), ObjectHandle(tx) {}
 
 Transaction::~Transaction() {
   if (done_) return;
@@ -128,10 +135,6 @@ void MapRef::remove(std::string_view key) {
   m.apply_local(Op{id_, detail::doc::MapRemove{std::string(key), seen->dots()}});
 }
 
-std::optional<Value> MapRef::get(std::string_view key) const {
-  return doc().map_get(id_, key);
-}
-
 // --- text ---
 void TextRef::insert(std::size_t pos, std::string_view utf8, PositionUnit unit) {
   auto& m = impl();
@@ -163,13 +166,6 @@ void TextRef::erase(std::size_t pos, std::size_t count, PositionUnit unit) {
   for (auto& op : text.erase_local(pos, count, static_cast<unsigned>(unit), m.next_dot().counter)) {
     m.record_local(Op{id_, op});
   }
-}
-
-std::string TextRef::to_string() const {
-  return doc().text(id_);
-}
-std::size_t TextRef::size(PositionUnit unit) const {
-  return doc().text_size(id_, unit);
 }
 
 // --- list ---
@@ -217,24 +213,12 @@ void ListRef::erase(std::size_t pos, std::size_t count) {
   }
 }
 
-std::vector<Value> ListRef::values() const {
-  return doc().list(id_);
-}
-std::size_t ListRef::size() const {
-  const auto* o = impl().find(id_);
-  return o == nullptr ? 0 : static_cast<std::size_t>(o->as<detail::doc::ListState>().size(0));
-}
-
 // --- counter ---
 void CounterRef::add(std::int64_t delta) {
   auto& m = impl();
   if (delta == 0) return;
   (void)m.local_target(id_);
   m.apply_local(Op{id_, detail::doc::CounterAdd{delta}});
-}
-
-std::int64_t CounterRef::value() const {
-  return doc().counter(id_);
 }
 
 // --- registers ---
@@ -256,10 +240,6 @@ ObjectId RegisterRef::set_new(ObjectKind kind) {
   return ObjectId{{}, d, kind};
 }
 
-std::optional<Value> RegisterRef::value() const {
-  return doc().register_value(id_);
-}
-
 // --- set ---
 void SetRef::add(const Value& value) {
   auto& m = impl();
@@ -274,10 +254,6 @@ void SetRef::remove(const Value& value) {
   auto tags = o.as<detail::doc::SetState>().tags(value);
   if (tags.empty()) return;  // nothing seen, nothing to remove
   m.apply_local(Op{id_, detail::doc::SetRemove{value, std::move(tags)}});
-}
-
-bool SetRef::contains(const Value& value) const {
-  return doc().set_contains(id_, value);
 }
 
 }  // namespace weft

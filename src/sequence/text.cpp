@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "weft/core/detail/fnv.hpp"
 #include "weft/encoding/utf8.hpp"
 
 namespace weft {
@@ -49,18 +50,27 @@ ReplicaId Text::replica() const {
 Bytes Text::encode() const {
   return engine_.encode_since({});
 }
-Bytes Text::encode_since(const VersionVector& since) const {
+VersionVector Text::state_vector() const {
+  return engine_.version();
+}
+Bytes Text::encode_update_since(const VersionVector& since) const {
   return engine_.encode_since(since);
 }
 
-result<ApplyResult> Text::apply(std::span<const std::uint8_t> update) {
+result<UpdateStatus> Text::apply_update(std::span<const std::uint8_t> update) {
   return engine_.apply_encoded(update);
+}
+
+std::uint64_t Text::digest() const {
+  detail::Fnv f;
+  f.str(to_string());
+  return f.h;
 }
 
 result<Text> Text::decode(std::span<const std::uint8_t> bytes, ReplicaId replica) {
   if (replica.is_nil()) return errc::invalid_value;
   Text t(replica);
-  auto r = t.apply(bytes);
+  auto r = t.apply_update(bytes);
   if (!r) return r.error();
   return t;
 }
@@ -81,8 +91,8 @@ void Text::gc() {
 std::size_t Text::memory_bytes() const {
   return engine_.memory_bytes();
 }
-std::size_t Text::pending_count() const {
-  return static_cast<std::size_t>(engine_.pending_dots());
+std::uint64_t Text::pending_count() const {
+  return engine_.pending_dots();
 }
 void Text::check_invariants() const {
   engine_.check_invariants();

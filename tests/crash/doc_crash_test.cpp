@@ -55,7 +55,8 @@ TEST_CASE("SIGKILL never loses an acknowledged edit of a persisted Doc", "[crash
           auto tx = reference.transact();
           test::crash_edit(tx, reference, i);
         }
-        REQUIRE(reference.text(test::kCrashText) == doc.text(test::kCrashText));
+        REQUIRE(reference.text(test::kCrashText).to_string() ==
+                doc.text(test::kCrashText).to_string());
         if ((*pdoc)->open_report().replica_rotated) ++rotations;
       }
       if (backend.name == "sqlite") {

@@ -14,12 +14,12 @@ inline const ObjectId kCrashText = ObjectId::named("text", ObjectKind::text);
 inline const ObjectId kCrashMeta = ObjectId::named("meta", ObjectKind::map);
 
 inline std::uint64_t edits_in(const Doc& doc) {
-  const auto n = doc.map_get(kCrashMeta, "n");
+  const auto n = doc.map(kCrashMeta).get("n");
   return n ? static_cast<std::uint64_t>(n->as<std::int64_t>()) : 0;
 }
 
 inline void crash_edit(Transaction& tx, const Doc& doc, std::uint64_t i) {
-  const std::size_t size = doc.text_size(kCrashText);
+  const std::size_t size = doc.text(kCrashText).size();
   auto text = tx.text(kCrashText);
   if (i % 5 == 4 && size > 0) {
     text.erase((i * 31) % size, 1);

@@ -35,8 +35,10 @@ TEST_CASE("a text cursor follows its place through concurrent edits on both side
   }
   sync(a, b);
   // b's caret sits before "w", sticking to it; its selection end after "hello".
-  const Anchor caret = round_trip(b.anchor(root_text(), 6, PositionUnit::code_point, Bias::right));
-  const Anchor sel_end = round_trip(b.anchor(root_text(), 5, PositionUnit::code_point, Bias::left));
+  const Anchor caret =
+      round_trip(b.text(root_text()).anchor(6, PositionUnit::code_point, Bias::right));
+  const Anchor sel_end =
+      round_trip(b.text(root_text()).anchor(5, PositionUnit::code_point, Bias::left));
   {
     auto tx = a.transact();
     tx.text("t").insert(6, "big ");  // at the caret's gap: before the caret (right bias)
@@ -48,42 +50,42 @@ TEST_CASE("a text cursor follows its place through concurrent edits on both side
   }
   sync(a, b);
   sync(b, a);
-  REQUIRE(a.text(root_text()) == b.text(root_text()));
-  REQUIRE(a.text(root_text()) == "ello big w\xC3\xB6rld!");
+  REQUIRE(a.text(root_text()).to_string() == b.text(root_text()).to_string());
+  REQUIRE(a.text(root_text()).to_string() == "ello big w\xC3\xB6rld!");
   for (Doc* d : {&a, &b}) {
-    CHECK(d->resolve_anchor(root_text(), caret).value() == 9);  // still before "w"
-    CHECK(d->resolve_anchor(root_text(), caret, PositionUnit::utf8).value() == 9);
-    CHECK(d->resolve_anchor(root_text(), sel_end).value() == 4);  // still after "hello"
+    CHECK(d->text(root_text()).resolve_anchor(caret).value() == 9);  // still before "w"
+    CHECK(d->text(root_text()).resolve_anchor(caret, PositionUnit::utf8).value() == 9);
+    CHECK(d->text(root_text()).resolve_anchor(sel_end).value() == 4);  // still after "hello"
   }
   // After "w\xC3\xB6" the units differ: 11 code points, 12 bytes.
-  const Anchor after_o = a.anchor(root_text(), 11, PositionUnit::code_point, Bias::left);
-  CHECK(b.resolve_anchor(root_text(), after_o, PositionUnit::utf8).value() == 12);
-  CHECK(b.resolve_anchor(root_text(), after_o, PositionUnit::utf16).value() == 11);
+  const Anchor after_o = a.text(root_text()).anchor(11, PositionUnit::code_point, Bias::left);
+  CHECK(b.text(root_text()).resolve_anchor(after_o, PositionUnit::utf8).value() == 12);
+  CHECK(b.text(root_text()).resolve_anchor(after_o, PositionUnit::utf16).value() == 11);
 
   // The anchored character deleted: it resolves to where it was.
   {
     auto tx = a.transact();
     tx.text("t").erase(8, 2);  // " w"
   }
-  CHECK(a.resolve_anchor(root_text(), caret).value() == 8);
+  CHECK(a.text(root_text()).resolve_anchor(caret).value() == 8);
   // Out of range and mid-character positions throw; the doc is unchanged.
-  CHECK_THROWS_AS(a.anchor(root_text(), 100), std::out_of_range);
-  CHECK_THROWS_AS(a.anchor(root_text(), 9, PositionUnit::utf8), std::out_of_range);
+  CHECK_THROWS_AS(a.text(root_text()).anchor(100), std::out_of_range);
+  CHECK_THROWS_AS(a.text(root_text()).anchor(9, PositionUnit::utf8), std::out_of_range);
 }
 
 TEST_CASE("list anchors, untouched objects and unknown elements", "[doc]") {
   Doc a(ReplicaId{1});
   Doc b(ReplicaId{2});
   // Untouched: start and end, and only position 0.
-  CHECK(a.resolve_anchor(root_list(), a.anchor(root_list(), 0)).value() == 0);
-  CHECK_THROWS_AS(a.anchor(root_list(), 1), std::out_of_range);
+  CHECK(a.list(root_list()).resolve_anchor(a.list(root_list()).anchor(0)).value() == 0);
+  CHECK_THROWS_AS(a.list(root_list()).anchor(1), std::out_of_range);
   {
     auto tx = a.transact();
     tx.list("l").insert(0, std::vector<Value>{1, 2, 3});
   }
-  const Anchor at_two = a.anchor(root_list(), 1, PositionUnit::code_point, Bias::right);
+  const Anchor at_two = a.list(root_list()).anchor(1, Bias::right);
   // b has never seen that element: a typed error, not a guess.
-  auto unknown = b.resolve_anchor(root_list(), at_two);
+  auto unknown = b.list(root_list()).resolve_anchor(at_two);
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error() == errc::unknown_dot);
   sync(a, b);
@@ -91,7 +93,7 @@ TEST_CASE("list anchors, untouched objects and unknown elements", "[doc]") {
     auto tx = b.transact();
     tx.list("l").insert(0, Value("front"));
   }
-  CHECK(b.resolve_anchor(root_list(), at_two).value() == 2);
-  // Anchors of the wrong object kind are caller mistakes.
-  CHECK_THROWS_AS(b.anchor(weft::test::root_map(), 0), std::invalid_argument);
+  CHECK(b.list(root_list()).resolve_anchor(at_two).value() == 2);
+  // A view of the wrong object kind is a caller mistake.
+  CHECK_THROWS_AS((void)b.text(weft::test::root_map()), std::invalid_argument);
 }

@@ -27,7 +27,7 @@ struct Kind {
 };
 
 ObjectId nested_text(const Doc& d) {
-  return ObjectId::nested(d.map_get(root_map(), "b")->as<ObjectRef>());
+  return ObjectId::nested(d.map(root_map()).get("b")->as<ObjectRef>());
 }
 
 const std::vector<Kind>& kinds() {

@@ -227,7 +227,7 @@ TEST_CASE("records contradicting causality are rejected", "[doc]") {
   REQUIRE_FALSE(r);
   CHECK(r.error() == errc::causality_violation);
   CHECK_FALSE(merge_updates(std::vector<Bytes>{u1, u2}));
-  CHECK(c.counter(ObjectId::named("c", ObjectKind::counter)) == 1);
+  CHECK(c.counter(ObjectId::named("c", ObjectKind::counter)).value() == 1);
 }
 
 TEST_CASE("deflated updates: large ones shrink, lying or non-canonical ones are refused", "[doc]") {
@@ -312,7 +312,7 @@ TEST_CASE("the pending buffer is bounded: an update that would overflow it chang
   // The missing dependency releases everything, and then the refused update fits.
   REQUIRE(target.apply_update(writer.encode_update_since({})));
   CHECK(target.pending_count() == 0);
-  CHECK(target.counter(ObjectId::named("c", ObjectKind::counter)) == 102);
+  CHECK(target.counter(ObjectId::named("c", ObjectKind::counter)).value() == 102);
 }
 
 // 2^20 pending operations are slow and memory-hungry under AddressSanitizer:

@@ -55,10 +55,10 @@ TEST_CASE("map: set, get, remove and concurrent writes", "[doc]") {
     m.remove("y");
     m.remove("never");  // nothing seen: no op
   }
-  CHECK(a.map_get(root_map(), "x") == Value(2));
-  CHECK_FALSE(a.map_get(root_map(), "y"));
-  CHECK(a.map_get(root_map(), "z") == Value());
-  CHECK(a.map_entries(root_map()).size() == 2);
+  CHECK(a.map(root_map()).get("x") == Value(2));
+  CHECK_FALSE(a.map(root_map()).get("y"));
+  CHECK(a.map(root_map()).get("z") == Value());
+  CHECK(a.map(root_map()).entries().size() == 2);
   CHECK(a.state_vector().get(ReplicaId{1}) == 5);  // set x, set y, set z, set x, remove y
   sync(a, b);
 
@@ -66,24 +66,24 @@ TEST_CASE("map: set, get, remove and concurrent writes", "[doc]") {
   concurrently(
       a, b, [](Transaction& tx) { tx.map("m").set("x", "from a"); },
       [](Transaction& tx) { tx.map("m").set("x", "from b"); });
-  CHECK(a.map_get_all(root_map(), "x").size() == 2);
-  CHECK(a.map_get(root_map(), "x") == Value("from b"));  // equal lamport: replica 2 wins
+  CHECK(a.map(root_map()).get_all("x").size() == 2);
+  CHECK(a.map(root_map()).get("x") == Value("from b"));  // equal lamport: replica 2 wins
   // A later write supersedes both.
   {
     auto tx = a.transact();
     tx.map("m").set("x", 3);
   }
   sync(a, b);
-  CHECK(b.map_get_all(root_map(), "x") == std::vector<Value>{Value(3)});
+  CHECK(b.map(root_map()).get_all("x") == std::vector<Value>{Value(3)});
 
   // A remove concurrent with a set loses to the set; a remove alone wins.
   concurrently(
       a, b, [](Transaction& tx) { tx.map("m").remove("x"); },
       [](Transaction& tx) { tx.map("m").set("x", 4); });
-  CHECK(a.map_get(root_map(), "x") == Value(4));
+  CHECK(a.map(root_map()).get("x") == Value(4));
   concurrently(
       a, b, [](Transaction& tx) { tx.map("m").remove("z"); }, [](Transaction&) {});
-  CHECK_FALSE(b.map_get(root_map(), "z"));
+  CHECK_FALSE(b.map(root_map()).get("z"));
 }
 
 TEST_CASE("lww register picks the larger (lamport, replica); mv register keeps all", "[doc]") {
@@ -100,13 +100,13 @@ TEST_CASE("lww register picks the larger (lamport, replica); mv register keeps a
   concurrently(
       a, b, [](Transaction& tx) { tx.lww_register("r").set("a"); },
       [](Transaction& tx) { tx.lww_register("r").set("b"); });
-  CHECK(a.register_value(root_lww()) == Value("a"));  // replica 7 > 3
-  CHECK(a.register_values(root_lww()).size() == 2);
+  CHECK(a.register_at(root_lww()).value() == Value("a"));  // replica 7 > 3
+  CHECK(a.register_at(root_lww()).values().size() == 2);
 
   concurrently(
       a, b, [](Transaction& tx) { tx.mv_register("v").set(10); },
       [](Transaction& tx) { tx.mv_register("v").set(20); });
-  auto both = a.register_values(root_mv());
+  auto both = a.register_at(root_mv()).values();
   REQUIRE(both.size() == 2);
   CHECK(std::find(both.begin(), both.end(), Value(10)) != both.end());
   CHECK(std::find(both.begin(), both.end(), Value(20)) != both.end());
@@ -115,7 +115,7 @@ TEST_CASE("lww register picks the larger (lamport, replica); mv register keeps a
     tx.mv_register("v").set(30);
   }
   sync(a, b);
-  CHECK(a.register_values(root_mv()) == std::vector<Value>{Value(30)});
+  CHECK(a.register_at(root_mv()).values() == std::vector<Value>{Value(30)});
 }
 
 TEST_CASE("counter: concurrent increments sum, wrapping like int64", "[doc]") {
@@ -128,13 +128,13 @@ TEST_CASE("counter: concurrent increments sum, wrapping like int64", "[doc]") {
         tx.counter("c").add(-2);
       },
       [](Transaction& tx) { tx.counter("c").add(10); });
-  CHECK(a.counter(root_counter()) == 13);
+  CHECK(a.counter(root_counter()).value() == 13);
   {
     auto tx = a.transact();
     tx.counter("c").add(INT64_MAX);
     tx.counter("c").add(INT64_MAX);
   }
-  CHECK(a.counter(root_counter()) == static_cast<std::int64_t>(13ull + 2ull * INT64_MAX));
+  CHECK(a.counter(root_counter()).value() == static_cast<std::int64_t>(13ull + 2ull * INT64_MAX));
 }
 
 TEST_CASE("set: add-wins observed remove", "[doc]") {
@@ -147,7 +147,7 @@ TEST_CASE("set: add-wins observed remove", "[doc]") {
     tx.set("s").add(Bytes{1, 2});
   }
   sync(a, b);
-  CHECK(b.set_values(root_set()).size() == 3);
+  CHECK(b.set(root_set()).values().size() == 3);
   // Concurrent remove and re-add of x: the add survives. y removed alone: gone.
   concurrently(
       a, b,
@@ -156,14 +156,14 @@ TEST_CASE("set: add-wins observed remove", "[doc]") {
         tx.set("s").remove("y");
       },
       [](Transaction& tx) { tx.set("s").add("x"); });
-  CHECK(a.set_contains(root_set(), "x"));
-  CHECK_FALSE(a.set_contains(root_set(), "y"));
-  CHECK(a.set_contains(root_set(), Value(Bytes{1, 2})));
+  CHECK(a.set(root_set()).contains("x"));
+  CHECK_FALSE(a.set(root_set()).contains("y"));
+  CHECK(a.set(root_set()).contains(Value(Bytes{1, 2})));
   // Concurrent removes of the same element: gone.
   concurrently(
       a, b, [](Transaction& tx) { tx.set("s").remove("x"); },
       [](Transaction& tx) { tx.set("s").remove("x"); });
-  CHECK_FALSE(b.set_contains(root_set(), "x"));
+  CHECK_FALSE(b.set(root_set()).contains("x"));
 }
 
 TEST_CASE("text and list: edits in three units, concurrent inserts merge", "[doc]") {
@@ -188,15 +188,15 @@ TEST_CASE("text and list: edits in three units, concurrent inserts merge", "[doc
     CHECK_THROWS_AS(l.erase(5), std::out_of_range);
   }
   sync(a, b);
-  CHECK(b.text(root_text()) == "hello");
+  CHECK(b.text(root_text()).to_string() == "hello");
   concurrently(
       a, b, [](Transaction& tx) { tx.text("t").insert(5, " world"); },
       [](Transaction& tx) {
         tx.text("t").insert(0, ">> ");
         tx.list("l").insert(1, "mid");
       });
-  CHECK(a.text(root_text()) == ">> hello world");
-  CHECK(a.list(root_list()) == std::vector<Value>{1, "mid", 3});
+  CHECK(a.text(root_text()).to_string() == ">> hello world");
+  CHECK(a.list(root_list()).values() == std::vector<Value>{1, "mid", 3});
 }
 
 TEST_CASE("nested objects: a map holding a list of maps holding text", "[doc]") {
@@ -219,16 +219,16 @@ TEST_CASE("nested objects: a map holding a list of maps holding text", "[doc]") 
   }
   sync(a, b);
   REQUIRE(b.contains(title));
-  CHECK(b.text(title) == "buy milk");
+  CHECK(b.text(title).to_string() == "buy milk");
   CHECK(b.list(items).size() == 1);
-  const auto ref = b.list(items)[0].as<ObjectRef>();
+  const auto ref = b.list(items).values()[0].as<ObjectRef>();
   CHECK(ObjectId::nested(ref) == first);
   {
     auto tx = b.transact();
     tx.text(title).insert(8, " and eggs");
   }
   sync(a, b);
-  CHECK(a.text(title) == "buy milk and eggs");
+  CHECK(a.text(title).to_string() == "buy milk and eggs");
   CHECK(weft::test::dump(a, {ObjectId::named("root", ObjectKind::map)}) ==
         weft::test::dump(b, {ObjectId::named("root", ObjectKind::map)}));
 }
@@ -259,7 +259,7 @@ TEST_CASE("transactions: one update per commit, empty when nothing changed, orig
   CHECK(st->pending == 0);
   // A transaction destroyed without commit() commits.
   { a.transact().map("m").set("k", 2); }
-  CHECK(a.map_get(root_map(), "k") == Value(2));
+  CHECK(a.map(root_map()).get("k") == Value(2));
   CHECK(a.state_vector().get(ReplicaId{1}) == 3);
   // Handles die with their transaction.
   auto tx = a.transact();
@@ -271,11 +271,11 @@ TEST_CASE("transactions: one update per commit, empty when nothing changed, orig
 
 TEST_CASE("reads of the wrong kind throw; unknown objects read as empty", "[doc]") {
   Doc a(ReplicaId{1});
-  CHECK_THROWS_AS((void)a.text(root_map()), std::invalid_argument);
-  CHECK_THROWS_AS((void)a.counter(root_set()), std::invalid_argument);
-  CHECK(a.text(root_text()).empty());
-  CHECK(a.list(root_list()).empty());
-  CHECK(a.counter(root_counter()) == 0);
-  CHECK_FALSE(a.register_value(root_lww()));
+  CHECK_THROWS_AS((void)a.text(root_map()).to_string(), std::invalid_argument);
+  CHECK_THROWS_AS((void)a.counter(root_set()).value(), std::invalid_argument);
+  CHECK(a.text(root_text()).to_string().empty());
+  CHECK(a.list(root_list()).values().empty());
+  CHECK(a.counter(root_counter()).value() == 0);
+  CHECK_FALSE(a.register_at(root_lww()).value());
   CHECK_FALSE(a.contains(ObjectId{{}, Dot{ReplicaId{1}, 1}, ObjectKind::map}));
 }

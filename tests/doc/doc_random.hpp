@@ -29,16 +29,16 @@ inline std::vector<ObjectId> reachable(const Doc& d) {
     const ObjectId id = out[i];
     switch (id.kind) {
       case ObjectKind::map:
-        for (const auto& [k, v] : d.map_entries(id)) {
-          for (const Value& all : d.map_get_all(id, k)) visit(all);
+        for (const auto& [k, v] : d.map(id).entries()) {
+          for (const Value& all : d.map(id).get_all(k)) visit(all);
         }
         break;
       case ObjectKind::list:
-        for (const Value& v : d.list(id)) visit(v);
+        for (const Value& v : d.list(id).values()) visit(v);
         break;
       case ObjectKind::lww_register:
       case ObjectKind::mv_register:
-        for (const Value& v : d.register_values(id)) visit(v);
+        for (const Value& v : d.register_at(id).values()) visit(v);
         break;
       default:
         break;
@@ -211,9 +211,9 @@ inline std::map<ObjectId, std::string> reference_sequences(std::span<const std::
 
 // The same rendering of a Doc's text or list object.
 inline std::string rendered(const Doc& d, const ObjectId& id) {
-  if (id.kind == ObjectKind::text) return d.text(id);
+  if (id.kind == ObjectKind::text) return d.text(id).to_string();
   std::string s;
-  for (const Value& v : d.list(id)) {
+  for (const Value& v : d.list(id).values()) {
     std::ostringstream os;
     os << v.encoded().size() << ":";
     for (auto b : v.encoded()) os << static_cast<int>(b) << ".";

@@ -40,33 +40,33 @@ inline void print_object(std::ostream& os, const Doc& d, const ObjectId& id, int
   switch (id.kind) {
     case ObjectKind::map:
       os << "{";
-      for (const auto& [k, v] : d.map_entries(id)) {
+      for (const auto& [k, v] : d.map(id).entries()) {
         os << k << ":";
-        for (const Value& all : d.map_get_all(id, k)) print_value(os, d, all, depth + 1), os << "|";
+        for (const Value& all : d.map(id).get_all(k)) print_value(os, d, all, depth + 1), os << "|";
         os << ",";
       }
       os << "}";
       break;
     case ObjectKind::list:
       os << "[";
-      for (const Value& v : d.list(id)) print_value(os, d, v, depth + 1), os << ",";
+      for (const Value& v : d.list(id).values()) print_value(os, d, v, depth + 1), os << ",";
       os << "]";
       break;
     case ObjectKind::text:
-      os << '"' << d.text(id) << '"';
+      os << '"' << d.text(id).to_string() << '"';
       break;
     case ObjectKind::counter:
-      os << d.counter(id);
+      os << d.counter(id).value();
       break;
     case ObjectKind::lww_register:
     case ObjectKind::mv_register:
       os << "<";
-      for (const Value& v : d.register_values(id)) print_value(os, d, v, depth + 1), os << "|";
+      for (const Value& v : d.register_at(id).values()) print_value(os, d, v, depth + 1), os << "|";
       os << ">";
       break;
     case ObjectKind::set:
       os << "#{";
-      for (const Value& v : d.set_values(id)) print_value(os, d, v, depth + 1), os << ",";
+      for (const Value& v : d.set(id).values()) print_value(os, d, v, depth + 1), os << ",";
       os << "}";
       break;
   }

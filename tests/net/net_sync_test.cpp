@@ -89,7 +89,7 @@ struct Cluster {
     for (const Node& n : nodes) {
       CHECK(n.doc->state_vector() == ref.state_vector());
       CHECK(n.doc->digest() == ref.digest());
-      CHECK(n.doc->text(test_text()) == ref.text(test_text()));
+      CHECK(n.doc->text(test_text()).to_string() == ref.text(test_text()).to_string());
       CHECK(n.doc->encode_snapshot() == ref.encode_snapshot());
     }
   }

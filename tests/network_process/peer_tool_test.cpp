@@ -193,7 +193,7 @@ TEST_CASE("cursor anchors follow their character through later edits", "[example
   // Plain positions are clamped; malformed or foreign anchors place nothing.
   PresenceState plain_pos;
   plain_pos.cursor = 1000;
-  CHECK(node.resolve_cursor(plain_pos) == std::optional<std::size_t>(node.text_size()));
+  CHECK(node.resolve_cursor(plain_pos) == std::optional<std::size_t>(node.text().size()));
   CHECK(!node.resolve_cursor(PresenceState{}));
   PresenceState garbage;
   garbage.cursor_anchor = {0xFF, 0x01};

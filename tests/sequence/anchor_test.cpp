@@ -39,7 +39,7 @@ std::size_t units_of(const std::string& s, PositionUnit unit) {
 }
 
 void sync(Text& to, const Text& from) {
-  REQUIRE(to.apply(from.encode_since(to.version())));
+  REQUIRE(to.apply_update(from.encode_update_since(to.version())));
 }
 
 // The text around the anchored gap: P | S, multi-byte on both sides.
@@ -250,13 +250,13 @@ TEST_CASE("anchor: List") {
   weft::List<int> b(ReplicaId{2});
   const std::vector<int> v{1, 2, 3, 4};
   a.insert(0, std::span<const int>(v));
-  REQUIRE(b.apply(a.encode()));
+  REQUIRE(b.apply_update(a.encode()));
   const Anchor l = a.anchor_at(2, Bias::left);
   const Anchor r = a.anchor_at(2, Bias::right);
   b.insert(2, 99);
   b.insert(0, 98);
   b.erase(4);  // the 3
-  REQUIRE(a.apply(b.encode_since(a.version())));
+  REQUIRE(a.apply_update(b.encode_update_since(a.version())));
   CHECK(a.values() == std::vector<int>{98, 1, 2, 99, 4});
   CHECK(a.resolve(l).value() == 3);
   CHECK(a.resolve(r).value() == 4);  // where the deleted 3 was

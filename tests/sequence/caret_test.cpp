@@ -79,7 +79,7 @@ struct Session {
   }
   // b catches up with a, edits, and a applies b's edit.
   void remote_edit() {
-    REQUIRE(b.apply(a.encode_since(b.version())));
+    REQUIRE(b.apply_update(a.encode_update_since(b.version())));
     const auto vv = a.version();
     const std::size_t size = b.size();
     if (size > 0 && rng() % 2 == 0) {
@@ -92,7 +92,7 @@ struct Session {
       const std::size_t n = 1 + rng() % 3;
       b.insert(at, utf8(std::u32string(n, letter())));
     }
-    REQUIRE(a.apply(b.encode_since(vv)));
+    REQUIRE(a.apply_update(b.encode_update_since(vv)));
     model = code_points(a.to_string());  // merging itself is tested elsewhere
     caret = std::min(caret, model.size());
   }
@@ -159,7 +159,7 @@ TEST_CASE("text: editing at a caret matches a plain model") {
     auto copy = Text::decode(s.a.encode(), ReplicaId{9});
     REQUIRE(copy);
     CHECK(code_points(copy->to_string()) == s.model);
-    REQUIRE(s.b.apply(s.a.encode_since(s.b.version())));
+    REQUIRE(s.b.apply_update(s.a.encode_update_since(s.b.version())));
     CHECK(code_points(s.b.to_string()) == s.model);
     s.b.check_invariants();
   }
@@ -175,7 +175,7 @@ TEST_CASE("text: deleting forward and backward inside typed runs, ASCII and not"
     const std::u32string cps = code_points(word);
     for (std::size_t i = 0; i < cps.size(); ++i) a.insert(1 + i, utf8(cps.substr(i, 1)));
     Text b(ReplicaId{2});
-    REQUIRE(b.apply(a.encode()));
+    REQUIRE(b.apply_update(a.encode()));
     const auto vv = a.version();
     // Caret after the 4th character: two backspaces, then three forward deletes.
     a.erase(4, 1);
@@ -191,10 +191,10 @@ TEST_CASE("text: deleting forward and backward inside typed runs, ASCII and not"
     CHECK(code_points(a.to_string()) == want);
     CHECK(a.size(PositionUnit::utf16) == in_unit(want, want.size(), PositionUnit::utf16));
     CHECK(a.size(PositionUnit::utf8) == utf8(want).size());
-    REQUIRE(b.apply(a.encode_since(vv)));
+    REQUIRE(b.apply_update(a.encode_update_since(vv)));
     CHECK(code_points(b.to_string()) == want);
     a.insert(3, "XY");
-    REQUIRE(b.apply(a.encode_since(b.version())));
+    REQUIRE(b.apply_update(a.encode_update_since(b.version())));
     CHECK(b.to_string() == a.to_string());
     b.check_invariants();
     auto c = Text::decode(a.encode(), ReplicaId{3});

@@ -28,7 +28,7 @@ Text sample(std::uint64_t seed) {
       t.insert(n == 0 ? 0 : rng() % n, i % 5 == 0 ? "\xF0\x9F\x98\x80x" : "ab");
     }
   }
-  REQUIRE(a.apply(b.encode()));
+  REQUIRE(a.apply_update(b.encode()));
   return a;
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("sequence codec: every strict prefix is rejected, state unchanged") {
   const auto before = b.encode();
   for (std::size_t n = 0; n < full.size(); ++n) {
     INFO("prefix " << n);
-    auto r = b.apply({full.data(), n});
+    auto r = b.apply_update({full.data(), n});
     CHECK_FALSE(r);
     // Even with a valid checksum over the prefix, the body must not parse (the
     // prefix that only lacks the checksum would be the whole message again).
@@ -57,10 +57,10 @@ TEST_CASE("sequence codec: every strict prefix is rejected, state unchanged") {
     Bytes cut(full.begin(), full.begin() + static_cast<long>(n));
     cut.insert(cut.end(), 4, 0);
     recrc(cut);
-    CHECK_FALSE(b.apply(cut));
+    CHECK_FALSE(b.apply_update(cut));
   }
   CHECK(b.encode() == before);
-  REQUIRE(b.apply(full));
+  REQUIRE(b.apply_update(full));
 }
 
 TEST_CASE("sequence codec: random mutations are rejected or decode safely") {
@@ -85,7 +85,7 @@ TEST_CASE("sequence codec: random mutations are rejected or decode safely") {
         Text b(ReplicaId{30});
         b.insert(0, "z");
         const auto before = b.encode();
-        auto r = b.apply(bytes);
+        auto r = b.apply_update(bytes);
         if (!r) {
           CHECK(b.encode() == before);
         }
@@ -100,10 +100,10 @@ TEST_CASE("sequence codec: text and list encodings are not interchangeable") {
   weft::List<int> l(ReplicaId{1});
   l.insert(0, 5);
   Text t(ReplicaId{2});
-  CHECK_FALSE(t.apply(l.encode()));
+  CHECK_FALSE(t.apply_update(l.encode()));
   t.insert(0, "x");
   weft::List<int> l2(ReplicaId{3});
-  CHECK_FALSE(l2.apply(t.encode()));
+  CHECK_FALSE(l2.apply_update(t.encode()));
 }
 
 TEST_CASE("sequence codec: deflated bodies written before zstd still decode") {

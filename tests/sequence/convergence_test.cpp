@@ -48,11 +48,11 @@ TEST_CASE("sequence: random causal delivery with duplicates converges") {
         random_edit(reps[i], rng);
       } else if (action < 7) {
         // Ship a delta since an earlier version (sometimes the full history).
-        pool.push_back(rng() % 4 == 0 ? reps[i].encode() : reps[i].encode_since(sent[i]));
+        pool.push_back(rng() % 4 == 0 ? reps[i].encode() : reps[i].encode_update_since(sent[i]));
         sent[i] = reps[i].version();
       } else if (!pool.empty()) {
         // Deliver any update, in any order, possibly again.
-        const auto r = reps[i].apply(pool[rng() % pool.size()]);
+        const auto r = reps[i].apply_update(pool[rng() % pool.size()]);
         REQUIRE(r);
       }
       reps[i].check_invariants();
@@ -61,7 +61,7 @@ TEST_CASE("sequence: random causal delivery with duplicates converges") {
     // Final full exchange.
     for (auto& from : reps) {
       const auto all = from.encode();
-      for (auto& to : reps) REQUIRE(to.apply(all));
+      for (auto& to : reps) REQUIRE(to.apply_update(all));
     }
     for (auto& r : reps) {
       r.check_invariants();
@@ -86,7 +86,7 @@ std::string type_concurrently(const std::vector<std::string>& words, bool backwa
   std::vector<Text> reps;
   for (std::size_t i = 0; i < words.size(); ++i) {
     reps.emplace_back(ReplicaId{1000 + (rng() % 1000) * 16 + i});
-    REQUIRE(reps.back().apply(start));
+    REQUIRE(reps.back().apply_update(start));
   }
   // Interleave keystrokes of the writers randomly; each keystroke ships alone.
   std::vector<std::size_t> done(words.size(), 0);
@@ -101,15 +101,15 @@ std::string type_concurrently(const std::vector<std::string>& words, bool backwa
       const auto vv = reps[i].version();
       const std::string ch(1, words[i][backward ? words[i].size() - 1 - done[i] : done[i]]);
       reps[i].insert(backward ? 1 : 1 + done[i], ch);
-      updates.push_back(reps[i].encode_since(vv));
+      updates.push_back(reps[i].encode_update_since(vv));
       ++done[i];
       more = true;
     }
   }
   std::shuffle(updates.begin(), updates.end(), rng);
   Text merged(ReplicaId{2});
-  REQUIRE(merged.apply(start));
-  for (const auto& u : updates) REQUIRE(merged.apply(u));
+  REQUIRE(merged.apply_update(start));
+  for (const auto& u : updates) REQUIRE(merged.apply_update(u));
   merged.check_invariants();
   typed.clear();
   for (auto& r : reps) typed.push_back(r.to_string());
@@ -145,7 +145,7 @@ TEST_CASE("sequence: remote edits deep inside a long run spread over many leaves
   Text a(ReplicaId{1});
   a.insert(0, std::string(3000, 'x'));
   Text b(ReplicaId{2});
-  REQUIRE(b.apply(a.encode()));
+  REQUIRE(b.apply_update(a.encode()));
   std::mt19937_64 rng(7);
   for (int i = 0; i < 400; ++i) {
     const std::size_t n = b.size();
@@ -158,9 +158,9 @@ TEST_CASE("sequence: remote edits deep inside a long run spread over many leaves
   // The receiver meets every op in counter order, each referring to pieces of
   // one run that are far from its head.
   Text c(ReplicaId{3});
-  REQUIRE(c.apply(a.encode()));
+  REQUIRE(c.apply_update(a.encode()));
   const auto vv = c.version();
-  REQUIRE(c.apply(b.encode_since(vv)));
+  REQUIRE(c.apply_update(b.encode_update_since(vv)));
   c.check_invariants();
   CHECK(c.to_string() == b.to_string());
   // And again after that receiver re-encodes its (split) log.

@@ -81,7 +81,7 @@ std::vector<Text> random_history(std::uint64_t seed, bool merge) {
       const std::size_t pos = rng() % n;
       t.erase(pos, 1 + rng() % std::min<std::size_t>(n - pos, 3));
     } else if (merge) {
-      REQUIRE(t.apply(reps[rng() % reps.size()].encode()));
+      REQUIRE(t.apply_update(reps[rng() % reps.size()].encode()));
     }
   }
   return reps;
@@ -111,7 +111,7 @@ TEST_CASE("fresh apply: whole histories and partial updates match the general pa
           }
           return v;
         }();
-        for (const Bytes& u : {t.encode(), t.encode_since(half)}) {
+        for (const Bytes& u : {t.encode(), t.encode_update_since(half)}) {
           const Outcome fresh = apply_new(u, true);
           const Outcome general = apply_new(u, false);
           REQUIRE(fresh.ok);
@@ -194,8 +194,8 @@ TEST_CASE("fresh apply: an origin naming a delete is refused and nothing is kept
   CHECK(good == apply_new(hand_made(1), false));
   // Text refuses it the same way and stays usable.
   Text t(ReplicaId{8});
-  CHECK(t.apply(bad).error() == weft::errc::causality_violation);
+  CHECK(t.apply_update(bad).error() == weft::errc::causality_violation);
   CHECK(t.version().empty());
-  REQUIRE(t.apply(hand_made(1)));
+  REQUIRE(t.apply_update(hand_made(1)));
   CHECK(t.to_string() == "b");
 }

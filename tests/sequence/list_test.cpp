@@ -41,13 +41,13 @@ TEST_CASE("list<std::string>: replicas converge and round-trip") {
         t.insert(t.size() == 0 ? 0 : rng() % (t.size() + 1), std::to_string(i * 7919));
       }
       if (rng() % 5 == 0) {
-        REQUIRE(a.apply(b.encode_since(a.version())));
-        REQUIRE(b.apply(a.encode_since(b.version())));
+        REQUIRE(a.apply_update(b.encode_update_since(a.version())));
+        REQUIRE(b.apply_update(a.encode_update_since(b.version())));
       }
       t.check_invariants();
     }
-    REQUIRE(a.apply(b.encode()));
-    REQUIRE(b.apply(a.encode()));
+    REQUIRE(a.apply_update(b.encode()));
+    REQUIRE(b.apply_update(a.encode()));
     CHECK(a.values() == b.values());
     auto c = List<std::string>::decode(a.encode(), ReplicaId{3});
     REQUIRE(c);

@@ -87,21 +87,21 @@ TEST_CASE("text: encode round trip and encode_since exactness") {
   Text a(ReplicaId{1});
   a.insert(0, "The quick brown fox");
   Text b(ReplicaId{2});
-  REQUIRE(b.apply(a.encode()));
+  REQUIRE(b.apply_update(a.encode()));
   const auto vv = b.version();
   a.erase(4, 6);
   a.insert(4, kMixed);
   a.insert(0, ">> ");
-  const auto delta = a.encode_since(vv);
+  const auto delta = a.encode_update_since(vv);
   CHECK(delta.size() < a.encode().size());
-  auto r = b.apply(delta);
+  auto r = b.apply_update(delta);
   REQUIRE(r);
   CHECK(r->applied == 6 + 5 + 3);
   CHECK(r->pending == 0);
   CHECK(b.to_string() == a.to_string());
   CHECK(b.version() == a.version());
   // Idempotent: applying again changes nothing.
-  auto again = b.apply(delta);
+  auto again = b.apply_update(delta);
   REQUIRE(again);
   CHECK(again->applied == 0);
   CHECK(b.to_string() == a.to_string());
@@ -112,7 +112,7 @@ TEST_CASE("text: encode round trip and encode_since exactness") {
   c->check_invariants();
   // encode_since of an up-to-date version carries no ops.
   Text d(ReplicaId{4});
-  auto none = d.apply(a.encode_since(a.version()));
+  auto none = d.apply_update(a.encode_update_since(a.version()));
   REQUIRE(none);
   CHECK(none->applied == 0);
 }
@@ -124,16 +124,16 @@ TEST_CASE("text: pending buffer releases ops when their dependencies arrive") {
   const auto v1 = a.version();
   a.insert(3, "def");
   a.erase(0, 1);
-  const auto u2 = a.encode_since(v1);
+  const auto u2 = a.encode_update_since(v1);
   Text b(ReplicaId{2});
-  auto r2 = b.apply(u2);
+  auto r2 = b.apply_update(u2);
   REQUIRE(r2);
   CHECK(r2->applied == 0);
   CHECK(r2->pending == 4);
   CHECK(b.pending_count() == 4);
   CHECK(b.to_string().empty());
   b.check_invariants();
-  auto r1 = b.apply(u1);
+  auto r1 = b.apply_update(u1);
   REQUIRE(r1);
   CHECK(r1->applied == 7);
   CHECK(r1->pending == 0);
@@ -147,7 +147,7 @@ TEST_CASE("text: gc drops deleted content and keeps merging") {
   a.insert(0, "hello cruel world");
   a.erase(5, 6);
   Text b(ReplicaId{2});
-  REQUIRE(b.apply(a.encode()));
+  REQUIRE(b.apply_update(a.encode()));
   const auto mem_before = a.memory_bytes();
   a.gc();
   a.check_invariants();
@@ -157,8 +157,8 @@ TEST_CASE("text: gc drops deleted content and keeps merging") {
   a.insert(5, ",");
   b.insert(5, "!");
   b.erase(0, 1);
-  REQUIRE(a.apply(b.encode()));
-  REQUIRE(b.apply(a.encode()));
+  REQUIRE(a.apply_update(b.encode()));
+  REQUIRE(b.apply_update(a.encode()));
   CHECK(a.to_string() == b.to_string());
   // A fresh replica built from the collected history matches too.
   auto c = Text::decode(a.encode(), ReplicaId{3});
@@ -181,7 +181,7 @@ TEST_CASE("text: backspacing over typed text, ASCII and not") {
       i += len;
     }
     Text b(ReplicaId{2});
-    REQUIRE(b.apply(a.encode()));
+    REQUIRE(b.apply_update(a.encode()));
     const auto vv = b.version();
     for (int k = 0; k < 4; ++k) {
       a.erase(--at, 1);
@@ -189,7 +189,7 @@ TEST_CASE("text: backspacing over typed text, ASCII and not") {
     }
     a.insert(at, "p!");
     CHECK(a.to_string() == "[hp!]");
-    REQUIRE(b.apply(a.encode_since(vv)));
+    REQUIRE(b.apply_update(a.encode_update_since(vv)));
     CHECK(b.to_string() == "[hp!]");
     b.check_invariants();
     auto c = Text::decode(a.encode(), ReplicaId{3});

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   t0 = clock::now();
   for (int k = 0; k < (phase == "merge" ? reps : 1); ++k) {
     weft::Text m(weft::ReplicaId{3});
-    if (!m.apply(enc)) return 1;
+    if (!m.apply_update(enc)) return 1;
   }
   std::printf("merge %.3f ms\n", ms(t0) / (phase == "merge" ? reps : 1));
   t0 = clock::now();

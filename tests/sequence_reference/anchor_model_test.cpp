@@ -134,7 +134,7 @@ class World {
   void sync(std::size_t to, std::size_t from) {
     if (to == from) return;
     const VersionVector old = engines_[to].version();
-    REQUIRE(engines_[to].apply(engines_[from].encode_since(old)));
+    REQUIRE(engines_[to].apply_update(engines_[from].encode_update_since(old)));
     const VersionVector& src = engines_[from].version();
     for (const Group& g : groups_) {
       if (g.last <= src.get(g.replica) && g.last > old.get(g.replica)) {

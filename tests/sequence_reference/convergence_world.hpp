@@ -114,7 +114,7 @@ class World {
     const std::size_t ops = g.inserts.size() + g.deletes.size();
     for (std::size_t k = 0; k < engines_.size(); ++k) integrated_[k].push_back(k == s ? ops : 0);
     groups_.push_back(std::move(g));
-    updates_.push_back(Update{s, engine.encode_since(version_before)});
+    updates_.push_back(Update{s, engine.encode_update_since(version_before)});
     delivered_[s].push_back(updates_.size() - 1);
     expect_same(s);
   }
@@ -130,7 +130,7 @@ class World {
       apply(t, updates_[delivered_[t][rng_() % delivered_[t].size()]].bytes, "a duplicate");
     } else if (mode < 19) {  // what t lacks from u
       const std::size_t u = rng_() % engines_.size();
-      apply(t, engines_[u].encode_since(engines_[t].version()), "a catch-up delta");
+      apply(t, engines_[u].encode_update_since(engines_[t].version()), "a catch-up delta");
     } else {  // u's whole history
       apply(t, engines_[rng_() % engines_.size()].encode(), "a whole history");
     }
@@ -172,7 +172,7 @@ class World {
 
   void apply(std::size_t t, const weft::Bytes& bytes, const char* what, bool compare = true) {
     INFO("delivering " << what << " to replica " << t);
-    auto r = engines_[t].apply(bytes);
+    auto r = engines_[t].apply_update(bytes);
     REQUIRE(r.has_value());
     sync_shadow(t);
     if (compare) expect_same(t);

@@ -18,13 +18,13 @@ namespace {
 const ObjectId kText = ObjectId::named("t", ObjectKind::text);
 
 std::string text_of(const Doc& doc) {
-  return doc.text(kText);
+  return doc.text(kText).to_string();
 }
 
 // One random local edit, committed through `pdoc`.
 result<Bytes> edit(PersistentDoc& pdoc, std::mt19937_64& rng) {
   auto tx = pdoc.transact("test");
-  const std::size_t size = pdoc.doc().text_size(kText);
+  const std::size_t size = pdoc.doc().text(kText).size();
   if (size > 0 && rng() % 3 == 0) {
     const std::size_t at = rng() % size;
     tx.text("t").erase(at, 1 + rng() % std::min<std::size_t>(size - at, 3));
@@ -95,7 +95,8 @@ TEST_CASE("a persisted doc reopens with its content, pending updates and replica
         CHECK((*pdoc)->pending_count() > 0);
         REQUIRE((*pdoc)->apply_update(first));
         CHECK((*pdoc)->pending_count() == 0);
-        CHECK((*pdoc)->doc().text(ObjectId::named("r", ObjectKind::text)) == "remote tail");
+        CHECK((*pdoc)->doc().text(ObjectId::named("r", ObjectKind::text)).to_string() ==
+              "remote tail");
         if (threshold != 0) {
           auto data = (*store)->load("notes");
           REQUIRE(data);

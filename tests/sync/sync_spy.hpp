@@ -45,7 +45,7 @@ inline const ObjectId& body() {
 // Inserts `text` at a random position (0..size) and returns the update.
 template <class Rng>
 Bytes insert_somewhere(Doc& doc, const std::string& text, Rng& rng) {
-  const std::size_t size = doc.text_size(body());
+  const std::size_t size = doc.text(body()).size();
   auto tx = doc.transact();
   tx.text("body").insert(rng() % (size + 1), text);
   return tx.commit();
@@ -54,7 +54,7 @@ Bytes insert_somewhere(Doc& doc, const std::string& text, Rng& rng) {
 // Erases one character, if any, and returns the update (empty when nothing to erase).
 template <class Rng>
 Bytes erase_somewhere(Doc& doc, Rng& rng) {
-  const std::size_t size = doc.text_size(body());
+  const std::size_t size = doc.text(body()).size();
   if (size == 0) return {};
   auto tx = doc.transact();
   tx.text("body").erase(rng() % size, 1);

@@ -19,9 +19,10 @@
 // state produce byte-identical snapshots, and load -> snapshot is identity.
 // Pending records are not part of a snapshot.
 //
-// Reads name objects by ObjectId (ObjectId::named(name, kind) for roots). An
-// untouched root or an unknown nested id reads as empty. A read of the wrong
-// kind throws std::invalid_argument.
+// Reads go through views (views.hpp): doc.text("body").to_string(),
+// doc.map("state").list("todo").values(). An untouched root or an unknown
+// nested id reads as empty. A read of the wrong kind throws
+// std::invalid_argument.
 //
 // Observers: observe() an object, or observe_deep() an object and everything
 // nested below it (see events.hpp). An exception thrown by an observer is
@@ -34,7 +35,6 @@
 // Thread safety: none; use one Doc from one thread at a time.
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,6 +46,7 @@
 #include "weft/doc/state_vector.hpp"
 #include "weft/doc/transaction.hpp"
 #include "weft/doc/value.hpp"
+#include "weft/doc/views.hpp"
 #include "weft/sync/sync_document.hpp"
 
 namespace weft {
@@ -73,37 +74,23 @@ class Doc final : public SyncDocument {
   // Starts a transaction. Throws std::logic_error while another is open.
   [[nodiscard]] Transaction transact(std::string origin = {});
 
-  // --- reads ---
-  [[nodiscard]] std::optional<Value> map_get(const ObjectId& map, std::string_view key) const;
-  // All concurrent values of `key`, in dot order (empty if absent).
-  [[nodiscard]] std::vector<Value> map_get_all(const ObjectId& map, std::string_view key) const;
-  [[nodiscard]] std::map<std::string, Value> map_entries(const ObjectId& map) const;
-  [[nodiscard]] std::string text(const ObjectId& text) const;
-  [[nodiscard]] std::size_t text_size(const ObjectId& text,
-                                      PositionUnit unit = PositionUnit::code_point) const;
-  [[nodiscard]] std::vector<Value> list(const ObjectId& list) const;
-  [[nodiscard]] std::int64_t counter(const ObjectId& counter) const;
-  // lww_register: the winner; mv_register: the largest (lamport, dot) of them.
-  [[nodiscard]] std::optional<Value> register_value(const ObjectId& reg) const;
-  // All concurrent values, in dot order.
-  [[nodiscard]] std::vector<Value> register_values(const ObjectId& reg) const;
-  // The elements, in canonical value order.
-  [[nodiscard]] std::vector<Value> set_values(const ObjectId& set) const;
-  [[nodiscard]] bool set_contains(const ObjectId& set, const Value& value) const;
-  // Stable positions (cursors, selections) in a text or list; see Anchor in
-  // types/sequence/position.hpp. anchor() names the gap before `pos` by its
-  // neighbour on the `bias` side (list: `unit` is ignored, elements count);
-  // resolve_anchor() turns it back into a position after any later edits, local
-  // or remote. An untouched object anchors at its start/end. Errors: anchor()
-  // throws std::out_of_range past the end or inside a character;
-  // resolve_anchor() returns errc::unknown_dot for an element this replica has
-  // not received (anchors come from peers: never UB).
-  [[nodiscard]] Anchor anchor(const ObjectId& sequence, std::size_t pos,
-                              PositionUnit unit = PositionUnit::code_point,
-                              Bias bias = Bias::right) const;
-  [[nodiscard]] result<std::size_t> resolve_anchor(
-      const ObjectId& sequence, const Anchor& anchor,
-      PositionUnit unit = PositionUnit::code_point) const;
+  // --- reads: views (views.hpp) ---
+  // Root objects by name, nested objects by id; the names Transaction uses.
+  // Throws std::invalid_argument for an id of another kind, or a root name that
+  // exists as another kind.
+  [[nodiscard]] MapView map(std::string_view root) const;
+  [[nodiscard]] MapView map(const ObjectId& id) const;
+  [[nodiscard]] TextView text(std::string_view root) const;
+  [[nodiscard]] TextView text(const ObjectId& id) const;
+  [[nodiscard]] ListView list(std::string_view root) const;
+  [[nodiscard]] ListView list(const ObjectId& id) const;
+  [[nodiscard]] CounterView counter(std::string_view root) const;
+  [[nodiscard]] CounterView counter(const ObjectId& id) const;
+  [[nodiscard]] RegisterView lww_register(std::string_view root) const;
+  [[nodiscard]] RegisterView mv_register(std::string_view root) const;
+  [[nodiscard]] RegisterView register_at(const ObjectId& id) const;
+  [[nodiscard]] SetView set(std::string_view root) const;
+  [[nodiscard]] SetView set(const ObjectId& id) const;
   // True for roots and for nested objects this replica has integrated.
   [[nodiscard]] bool contains(const ObjectId& id) const;
 
@@ -149,6 +136,7 @@ class Doc final : public SyncDocument {
  private:
   friend class Transaction;
   friend class ObjectHandle;
+  friend class ObjectView;
   std::unique_ptr<detail::doc::DocImpl> impl_;
 };
 

@@ -27,7 +27,9 @@
 // Caller mistakes throw: a position past the end std::out_of_range, a handle
 // of the wrong kind or to an unknown nested object std::invalid_argument,
 // invalid UTF-8 std::invalid_argument. A throwing edit changes nothing.
-// Handles are valid only while their transaction is open.
+// Each handle is the view of its object (views.hpp) plus edits: it reads like
+// the view, and its reads stay valid while the Doc lives. Edits need the
+// Transaction object alive: after commit() they throw std::logic_error.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "weft/doc/value.hpp"
+#include "weft/doc/views.hpp"
 #include "weft/types/sequence/position.hpp"
 
 namespace weft {
@@ -46,90 +49,85 @@ namespace detail::doc {
 class DocImpl;
 }
 
+// What every handle adds to its view: the transaction its edits go to.
 class ObjectHandle {
- public:
-  [[nodiscard]] const ObjectId& id() const noexcept { return id_; }
-
  protected:
-  ObjectHandle(Transaction& tx, ObjectId id) : tx_(&tx), id_(std::move(id)) {}
+  explicit ObjectHandle(Transaction& tx) : tx_(&tx) {}
   // The document's state; throws std::logic_error once the transaction ended.
   [[nodiscard]] detail::doc::DocImpl& impl() const;
-  [[nodiscard]] const Doc& doc() const;
+
+ private:
   Transaction* tx_;
-  ObjectId id_;
 };
 
-class MapRef : public ObjectHandle {
+// MapView's reads (get, get_all, entries, contains, nested navigation), and edits.
+// The edit set(key, value) hides the navigation set(key): read a nested set
+// through the Doc or the MapView.
+class MapRef : public MapView, private ObjectHandle {
  public:
   void set(std::string_view key, const Value& value);
   // Sets `key` to a new empty nested object of `kind`; returns its id.
   ObjectId set_new(std::string_view key, ObjectKind kind);
   void remove(std::string_view key);
-  [[nodiscard]] std::optional<Value> get(std::string_view key) const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  MapRef(Transaction& tx, ObjectId id);
 };
 
-class TextRef : public ObjectHandle {
+// TextView's reads (to_string, size, anchors), and edits.
+class TextRef : public TextView, private ObjectHandle {
  public:
   void insert(std::size_t pos, std::string_view utf8, PositionUnit unit = PositionUnit::code_point);
   void erase(std::size_t pos, std::size_t count, PositionUnit unit = PositionUnit::code_point);
-  [[nodiscard]] std::string to_string() const;
-  [[nodiscard]] std::size_t size(PositionUnit unit = PositionUnit::code_point) const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  TextRef(Transaction& tx, ObjectId id);
 };
 
-class ListRef : public ObjectHandle {
+// ListView's reads (values, size, at, anchors, nested navigation), and edits.
+class ListRef : public ListView, private ObjectHandle {
  public:
   void insert(std::size_t pos, const Value& value);
   void insert(std::size_t pos, std::span<const Value> values);
   // Inserts a new empty nested object of `kind` at `pos`; returns its id.
   ObjectId insert_new(std::size_t pos, ObjectKind kind);
   void erase(std::size_t pos, std::size_t count = 1);
-  [[nodiscard]] std::vector<Value> values() const;
-  [[nodiscard]] std::size_t size() const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  ListRef(Transaction& tx, ObjectId id);
 };
 
-class CounterRef : public ObjectHandle {
+class CounterRef : public CounterView, private ObjectHandle {
  public:
   void add(std::int64_t delta);
-  [[nodiscard]] std::int64_t value() const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  CounterRef(Transaction& tx, ObjectId id);
 };
 
 // Both register kinds (lww_register, mv_register).
-class RegisterRef : public ObjectHandle {
+class RegisterRef : public RegisterView, private ObjectHandle {
  public:
   void set(const Value& value);
   ObjectId set_new(ObjectKind kind);
-  [[nodiscard]] std::optional<Value> value() const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  RegisterRef(Transaction& tx, ObjectId id);
 };
 
-class SetRef : public ObjectHandle {
+class SetRef : public SetView, private ObjectHandle {
  public:
   void add(const Value& value);
   void remove(const Value& value);
-  [[nodiscard]] bool contains(const Value& value) const;
 
  private:
   friend class Transaction;
-  using ObjectHandle::ObjectHandle;
+  SetRef(Transaction& tx, ObjectId id);
 };
 
 class Transaction {

@@ -9,16 +9,12 @@
 #include <cstdint>
 #include <span>
 
+#include "weft/core/update_status.hpp"
 #include "weft/core/version_vector.hpp"
 #include "weft/encoding/error.hpp"
 #include "weft/encoding/writer.hpp"
 
 namespace weft {
-
-struct UpdateStatus {
-  std::uint64_t applied = 0;  // operations integrated by this call
-  std::uint64_t pending = 0;  // operations now waiting for missing dependencies
-};
 
 class SyncDocument {
  public:

@@ -4,9 +4,11 @@
 // Semantics are Text's (see text.hpp) with one element per value: every
 // inserted or deleted element is one op named by a Dot; concurrent inserts at
 // one place are ordered by FugueMax and never interleave; updates come from
-// encode_since() and apply in any order, any number of times, with missing
-// dependencies buffered. Values are immutable once inserted (replace = erase +
-// insert). T is encoded with Codec<T> (encoding/codec.hpp).
+// encode_update_since() and apply_update() in any order, any number of times,
+// with missing dependencies buffered. Values are immutable once inserted
+// (replace = erase + insert). T is encoded with Codec<T> (encoding/codec.hpp).
+// A List is a SyncDocument, like Text and Doc; digest() hashes the encoded
+// visible values.
 //
 // Errors: a position or index past the end throws std::out_of_range and changes
 // nothing; malformed bytes make apply/decode return an error, replica unchanged.
@@ -17,14 +19,16 @@
 #include <stdexcept>
 #include <vector>
 
+#include "weft/core/detail/fnv.hpp"
 #include "weft/encoding/codec.hpp"
+#include "weft/sync/sync_document.hpp"
 #include "weft/types/sequence/detail/engine.hpp"
 #include "weft/types/sequence/position.hpp"
 
 namespace weft {
 
 template <class T>
-class List {
+class List final : public SyncDocument {
   using Engine = detail::seq::Engine<detail::seq::ListStore<T>>;
 
  public:
@@ -59,20 +63,37 @@ class List {
   }
   [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(engine_.size(0)); }
   [[nodiscard]] bool empty() const { return size() == 0; }
+  // The ops this replica has (state_vector() is a copy of it).
   [[nodiscard]] const VersionVector& version() const { return engine_.version(); }
   [[nodiscard]] ReplicaId replica() const { return engine_.replica(); }
 
+  // --- updates (SyncDocument) ---
+  [[nodiscard]] VersionVector state_vector() const override { return engine_.version(); }
   [[nodiscard]] Bytes encode() const { return engine_.encode_since({}); }
-  [[nodiscard]] Bytes encode_since(const VersionVector& since) const {
+  [[nodiscard]] Bytes encode_update_since(const VersionVector& since) const override {
     return engine_.encode_since(since);
   }
-  result<ApplyResult> apply(std::span<const std::uint8_t> update) {
+  // Counted in dots; on error the replica is unchanged.
+  result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override {
     return engine_.apply_encoded(update);
+  }
+  // Dots waiting in the pending buffer.
+  [[nodiscard]] std::uint64_t pending_count() const override { return engine_.pending_dots(); }
+  // FNV-1a over the visible values' Codec<T> encodings, one after the other
+  // (each encoding is self-delimiting).
+  [[nodiscard]] std::uint64_t digest() const override {
+    Writer w;
+    engine_.for_each_visible([&](const std::vector<T>& arena, std::uint32_t off, std::uint32_t n) {
+      for (std::uint32_t i = off; i < off + n; ++i) encode_value(w, arena[i]);
+    });
+    detail::Fnv f;
+    f.str(std::move(w).take());
+    return f.h;
   }
   [[nodiscard]] static result<List> decode(std::span<const std::uint8_t> bytes, ReplicaId replica) {
     if (replica.is_nil()) return errc::invalid_value;
     List l(replica);
-    auto r = l.apply(bytes);
+    auto r = l.apply_update(bytes);
     if (!r) return r.error();
     return l;
   }
@@ -93,9 +114,6 @@ class List {
   // Drops deleted values (see Text::gc).
   void gc() { engine_.gc(); }
   [[nodiscard]] std::size_t memory_bytes() const { return engine_.memory_bytes(); }
-  [[nodiscard]] std::size_t pending_count() const {
-    return static_cast<std::size_t>(engine_.pending_dots());
-  }
   void check_invariants() const { engine_.check_invariants(); }
 
  private:

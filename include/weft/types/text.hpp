@@ -17,8 +17,8 @@
 // Text that is not valid UTF-8 throws std::invalid_argument.
 //
 // Updates. Local edits return an OpRange (the dots they minted) and produce no
-// bytes; encode_since(vv) produces exactly the ops a replica at `vv` lacks
-// (deletes included), encode() the whole history. apply() accepts updates in any
+// bytes; encode_update_since(vv) produces exactly the ops a replica at `vv` lacks
+// (deletes included), encode() the whole history. apply_update() accepts updates in any
 // order and any number of times; ops whose dependencies (origins, deleted
 // targets, earlier ops of the same replica) have not arrived wait in a pending
 // buffer (at most 65,536 ops / 16,777,216 dots; beyond it apply fails with
@@ -32,8 +32,12 @@
 // among. Memory: ~32 bytes per item, ~56 per insert run, plus the UTF-8 content
 // of every insert (deleted content included until gc()).
 //
+// Sync: a Text is a SyncDocument (the vocabulary Doc and List share), so a
+// SyncHost can host a bare Text; digest() hashes the visible text.
+//
 // Thread safety: none beyond the standard value-type guarantees.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,12 +45,13 @@
 #include "weft/core/version_vector.hpp"
 #include "weft/encoding/error.hpp"
 #include "weft/encoding/writer.hpp"
+#include "weft/sync/sync_document.hpp"
 #include "weft/types/sequence/detail/engine.hpp"
 #include "weft/types/sequence/position.hpp"
 
 namespace weft {
 
-class Text {
+class Text final : public SyncDocument {
  public:
   // Throws std::invalid_argument for a nil replica id.
   explicit Text(ReplicaId replica);
@@ -60,15 +65,23 @@ class Text {
   [[nodiscard]] std::string to_string() const;
   [[nodiscard]] std::size_t size(PositionUnit unit = PositionUnit::code_point) const;
   [[nodiscard]] bool empty() const { return size() == 0; }
+  // The ops this replica has (state_vector() is a copy of it).
   [[nodiscard]] const VersionVector& version() const;
   [[nodiscard]] ReplicaId replica() const;
 
-  // The whole history; equal to encode_since({}).
+  // --- updates (SyncDocument) ---
+  [[nodiscard]] VersionVector state_vector() const override;
+  // The whole history; equal to encode_update_since({}) and encode_snapshot().
   [[nodiscard]] Bytes encode() const;
   // Exactly the ops a replica whose version is `since` lacks.
-  [[nodiscard]] Bytes encode_since(const VersionVector& since) const;
-  // Integrates remote ops (see above). On error the replica is unchanged.
-  result<ApplyResult> apply(std::span<const std::uint8_t> update);
+  [[nodiscard]] Bytes encode_update_since(const VersionVector& since) const override;
+  // Integrates remote ops (see above), counted in dots. On error the replica is
+  // unchanged.
+  result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override;
+  // Dots waiting in the pending buffer.
+  [[nodiscard]] std::uint64_t pending_count() const override;
+  // FNV-1a over the visible text: equal texts, equal digests.
+  [[nodiscard]] std::uint64_t digest() const override;
   // A new replica `replica` holding the ops of `bytes` (an encode() or any update).
   [[nodiscard]] static result<Text> decode(std::span<const std::uint8_t> bytes, ReplicaId replica);
 
@@ -93,8 +106,6 @@ class Text {
 
   // Heap bytes held, found by walking the structures.
   [[nodiscard]] std::size_t memory_bytes() const;
-  // Dots waiting in the pending buffer.
-  [[nodiscard]] std::size_t pending_count() const;
   // Throws std::logic_error describing the first violated internal invariant.
   void check_invariants() const;
 

@@ -21,7 +21,7 @@ namespace {
 constexpr std::size_t kRun = std::size_t{8} << 20;  // 8 MiB of one character
 
 std::string doc_text(const Doc& doc) {
-  return doc.text(ObjectId::named("t", ObjectKind::text));
+  return doc.text(ObjectId::named("t", ObjectKind::text)).to_string();
 }
 
 void zstd_section(Writer& w, std::span<const std::uint8_t> raw) {
@@ -63,14 +63,14 @@ TEST_CASE("hardening: a zstd section stating more than 1032:1 is refused before 
           "[hardening][compress]") {
   // The same ops uncompressed are a valid update: only the ratio is at fault.
   Text plain(ReplicaId{2});
-  REQUIRE(plain.apply(run_update(kRun, false)));
+  REQUIRE(plain.apply_update(run_update(kRun, false)));
   REQUIRE(plain.size() == kRun);
 
   const Bytes packed = run_update(kRun, true);
   INFO("update of " << packed.size() << " bytes stating " << kRun << " bytes of text");
   REQUIRE(packed.size() * kDecompressLimits.max_ratio < kRun);
   Text target(ReplicaId{3});
-  auto r = target.apply(packed);
+  auto r = target.apply_update(packed);
   REQUIRE_FALSE(r);
   CHECK(r.error() == errc::length_too_large);
   CHECK(target.empty());

@@ -5,6 +5,7 @@
 
 #include "weft/core/dot.hpp"
 #include "weft/core/replica_id.hpp"
+#include "weft/core/update_status.hpp"
 #include "weft/encoding/codec.hpp"
 #include "weft/encoding/error.hpp"
 #include "weft/encoding/reader.hpp"
@@ -28,14 +29,9 @@ struct OpRange {
   friend constexpr bool operator==(const OpRange&, const OpRange&) noexcept = default;
 };
 
-// What apply() did, counted in dots (one per inserted or deleted element):
-// `applied` were integrated by this call (including buffered ones it released),
-// `pending` wait, after this call, for dependencies that have not arrived.
-struct ApplyResult {
-  std::uint64_t applied = 0;
-  std::uint64_t pending = 0;
-  friend constexpr bool operator==(const ApplyResult&, const ApplyResult&) noexcept = default;
-};
+// The sequence engine's name for UpdateStatus (what apply_update() did,
+// counted in dots: one per inserted or deleted element).
+using ApplyResult = UpdateStatus;
 
 // Which neighbour of a gap an anchor sticks to.
 //  - right: the element after the gap (the one at `pos`). Text inserted into the
