@@ -70,8 +70,8 @@ class Feed {
     Store::Batch content;
     for (std::uint32_t k = 0; k < len; ++k) {
       content.push_back(++value_);
-      ref_.integrate(RefInsert{Dot{id, op.counter + k}, k == 0 ? l : Dot{id, op.counter + k - 1},
-                               r, value_});
+      ref_.integrate(
+          RefInsert{Dot{id, op.counter + k}, k == 0 ? l : Dot{id, op.counter + k - 1}, r, value_});
     }
     engine_.integrate_hosted(op, content);
     next_[who] += len;

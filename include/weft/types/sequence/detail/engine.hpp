@@ -449,8 +449,8 @@ class Engine {
   void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
 
   Tree tree_;
-  SiblingIndex siblings_;  // shortcuts for the scan past many siblings
-  std::vector<ReplicaLog> reps_;                            // [0] is the local replica
+  SiblingIndex siblings_;         // shortcuts for the scan past many siblings
+  std::vector<ReplicaLog> reps_;  // [0] is the local replica
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
   std::uint64_t next_ = 1;     // next local counter

@@ -464,8 +464,7 @@ template <class Store>
 std::size_t Engine<Store>::memory_bytes() const noexcept {
   std::size_t n = tree_.memory_bytes() + reps_.capacity() * sizeof(ReplicaLog) +
                   index_.capacity() * sizeof(index_[0]) + siblings_.memory_bytes() +
-                  vv_.size() * 16 +
-                  pending_.capacity() * sizeof(WireOp) +
+                  vv_.size() * 16 + pending_.capacity() * sizeof(WireOp) +
                   pending_content_.capacity() * sizeof(pending_content_[0]);
   for (const auto& r : reps_) {
     n += r.runs.capacity() * sizeof(Run) + r.dels.capacity() * sizeof(DelRun) +
