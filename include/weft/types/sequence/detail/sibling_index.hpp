@@ -34,39 +34,32 @@ class SiblingIndex {
   // a map insert costs about as much as walking a few.
   static constexpr std::uint32_t kWalkedToRemember = 8;
 
+  // Out of line (src/sequence/sibling_index.cpp), as are the map operations:
+  // every translation unit holding an engine would otherwise compile them.
+  SiblingIndex();
+  SiblingIndex(const SiblingIndex&);
+  SiblingIndex(SiblingIndex&&) noexcept;
+  SiblingIndex& operator=(const SiblingIndex&);
+  SiblingIndex& operator=(SiblingIndex&&) noexcept;
+  ~SiblingIndex();
+
   // `member` (an element: the first of an insert placed by the scan) has
   // origins (left, right) and was inserted by replica `id`.
-  void remember(const Origin& left, const Origin& right, ReplicaId id, const Origin& member) {
-    if (!intact_) return;
-    // A later member with the same id lies after the earlier one: keep it.
-    members_.insert_or_assign(Key{left, right, id}, member);
-  }
+  void remember(const Origin& left, const Origin& right, ReplicaId id, const Origin& member);
 
   // The remembered member of group (left, right) with the greatest replica id
   // at most `id`, the last one that the scan for an insert of `id` passes; none
   // when there is none, or when the document is no longer intact.
   [[nodiscard]] std::optional<Origin> start_for(const Origin& left, const Origin& right,
-                                                ReplicaId id) const {
-    if (members_.empty()) return std::nullopt;
-    auto it = members_.upper_bound(Key{left, right, id});
-    if (it == members_.begin()) return std::nullopt;
-    --it;
-    if (!(it->first.left == left && it->first.right == right)) return std::nullopt;
-    return it->second;
-  }
+                                                ReplicaId id) const;
 
   // The document no longer has the shape the shortcuts rely on (only a crafted
   // update can do this): forget them, and remember none from now on.
-  void forget_all() {
-    intact_ = false;
-    members_.clear();
-  }
+  void forget_all();
   [[nodiscard]] bool intact() const noexcept { return intact_; }
 
-  // Approximate: the map's nodes (key, value and three pointers and a colour).
-  [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return members_.size() * (sizeof(Key) + sizeof(Origin) + 4 * sizeof(void*));
-  }
+  // Approximate: the map's nodes (key, value, three pointers and a colour).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
  private:
   struct Key {
