@@ -1,7 +1,10 @@
 // B2: two users share a 100-character text, each makes N changes in one batch
 // concurrently, then they exchange one update each. B3.4: 20*sqrt(N) users
 // each insert a short string at position 0 of one list; one replica applies
-// every update.
+// every update. B3.4 scaling: the same at several user counts, timing only
+// the receiver's apply, with updates arriving by ascending id (each new
+// sibling sorts last) or in a random order.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <random>
@@ -128,6 +131,34 @@ void B3_4_many_users_insert(benchmark::State& state) {
   weft::bench::report(state, stats, *last);
 }
 
+// Args: users, order (0: ascending replica id, 1: shuffled).
+void B3_4_scaling(benchmark::State& state) {
+  using StrList = List<std::string>;
+  const auto users = static_cast<std::size_t>(state.range(0));
+  std::mt19937_64 rng(kSeed);
+  std::vector<weft::Bytes> updates;
+  for (std::size_t u = 0; u < users; ++u) {
+    StrList user(ReplicaId{u + 10});
+    static_cast<void>(user.insert(0, weft::bench::random_word(rng)));
+    updates.push_back(user.encode());
+  }
+  if (state.range(1) == 1) std::shuffle(updates.begin(), updates.end(), rng);
+  std::optional<StrList> last;
+  bool failed = false;
+  for (auto _ : state) {
+    StrList target(ReplicaId{1});
+    for (const auto& update : updates) failed |= !target.apply(update).has_value();
+    state.PauseTiming();
+    last.emplace(std::move(target));
+    state.ResumeTiming();
+  }
+  if (failed || last->size() != users) state.SkipWithError("an update was rejected");
+  UpdateStats stats;
+  for (const auto& update : updates) stats.add(update.size());
+  state.counters["users"] = static_cast<double>(users);
+  weft::bench::report(state, stats, *last);
+}
+
 }  // namespace
 
 BENCHMARK(B2_1_insert_string)->Unit(benchmark::kMillisecond);
@@ -135,3 +166,7 @@ BENCHMARK(B2_2_random_chars)->Unit(benchmark::kMillisecond);
 BENCHMARK(B2_3_random_words)->Unit(benchmark::kMillisecond);
 BENCHMARK(B2_4_random_edits)->Unit(benchmark::kMillisecond);
 BENCHMARK(B3_4_many_users_insert)->Unit(benchmark::kMillisecond);
+BENCHMARK(B3_4_scaling)
+    ->ArgsProduct({{500, 1549, 5000, 15000}, {0, 1}})
+    ->ArgNames({"users", "shuffled"})
+    ->Unit(benchmark::kMillisecond);

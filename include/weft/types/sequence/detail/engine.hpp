@@ -29,6 +29,8 @@
 #include "weft/core/version_vector.hpp"
 #include "weft/encoding/error.hpp"
 #include "weft/types/sequence/detail/change_sink.hpp"
+#include "weft/types/sequence/detail/origin.hpp"
+#include "weft/types/sequence/detail/sibling_index.hpp"
 #include "weft/types/sequence/detail/store.hpp"
 #include "weft/types/sequence/detail/tree.hpp"
 #include "weft/types/sequence/detail/update_reader.hpp"
@@ -36,12 +38,6 @@
 #include "weft/types/sequence/position.hpp"
 
 namespace weft::detail::seq {
-
-struct Origin {
-  std::uint64_t counter = 0;  // 0: none (document start / end)
-  std::uint32_t replica = 0;  // 0 whenever counter is 0
-  friend bool operator==(const Origin&, const Origin&) = default;
-};
 
 inline constexpr std::uint32_t kNoOffset = 0xFFFFFFFFu;  // run content dropped by gc
 
@@ -444,14 +440,17 @@ class Engine {
   // (the replica is then half-built).
   bool apply_fresh(UpdateReader<Store>& reader,
                    const typename UpdateReader<Store>::BlockShape& shape, ApplyResult& res);
-  // Where an insert goes among the concurrent items after its left origin
-  // (the FugueMax scan); `scan` is the item right after left_pos.
+  // Where insert `self` of replica r goes among the concurrent items after its
+  // left origin (the FugueMax scan); `scan` is the item right after left_pos.
   Pos order_among_siblings(Pos left_pos, Pos scan, const Origin& left, const Origin& right,
-                           ReplicaId me);
+                           std::uint32_t r, const Origin& self);
+  // The scan stops right before the right origin (item `at`), not scanning.
+  void stopped_at_right(Pos at, const Origin& left, std::uint64_t left_key);
   void place(Pos dest, const Item& it, const Origin& left, const Origin& right);
 
   Tree tree_;
-  std::vector<ReplicaLog> reps_;                            // [0] is the local replica
+  SiblingIndex siblings_;         // shortcuts for the scan past many siblings
+  std::vector<ReplicaLog> reps_;  // [0] is the local replica
   std::vector<std::pair<ReplicaId, std::uint32_t>> index_;  // sorted by id
   VersionVector vv_;
   std::uint64_t next_ = 1;     // next local counter

@@ -84,28 +84,65 @@ bool Engine<Store>::integrate_insert(std::uint32_t r, std::uint64_t counter, std
         }
       }
     }
-    if (!right_next()) scan = order_among_siblings(left_pos, scan, left, right, reps_[r].id);
+    if (!right_next()) scan = order_among_siblings(left_pos, scan, left, right, r, {counter, r});
   }
   place(scan, Item{counter, r, n, offset, units, u16, flags | kHead}, left, right);
   return true;
 }
 
+// The scan and its shortcut. Call region(A) the items whose chain of left
+// origins reaches A. The scan keeps every region contiguous, right after its
+// item: it passes only siblings of the new item and items whose left origin
+// lies after `left` (so, by induction, in region(left)), and stops at the first
+// other item, so the new item lands inside region(left) or at its end. The one
+// exception is a stop at the right origin that lies in the region of some item
+// after `left`: then the new item splits that region. No update made by this
+// engine does that (its author saw the two origins adjacent, so the right one
+// cannot hang off an item between them); a crafted one can, and
+// stopped_at_right() notices it.
+//
+// While every region is contiguous, the inserts of one sibling group (same
+// left and right origins) lie in ascending replica id: a new one is placed
+// before every member with a greater id (the scan stops at the first it meets)
+// and after every member with an id at most its own (the scan reaches each:
+// nothing before it in region(left) stops the scan, as no member with a greater
+// id precedes it and the right origin follows it; and passes it, since the ids
+// do not say stop). Hence the scan for an insert of replica `me` reaches any
+// member p with id <= me, passes it and goes on with nothing remembered from
+// before p (`scanning` is false after passing it): starting the scan at p gives
+// the same place. The SiblingIndex keeps such members.
 template <class Store>
 typename Engine<Store>::Pos Engine<Store>::order_among_siblings(Pos left_pos, Pos scan,
                                                                 const Origin& left,
-                                                                const Origin& right, ReplicaId me) {
+                                                                const Origin& right,
+                                                                std::uint32_t r,
+                                                                const Origin& self) {
+  const ReplicaId me = reps_[r].id;
   const std::uint64_t left_key =
       left.counter == 0 ? 0 : tree_.abs_index(left_pos) + tree_.at(left_pos).len;
   const std::uint64_t right_key = right.counter == 0 ? ~std::uint64_t{0} : key_of(right);
+  std::uint64_t cur_key = left_key + 1;
+  if (const auto start = siblings_.start_for(left, right, me)) {
+    auto [p, off] = locate_dot(start->replica, start->counter);
+    // Only a member that extended its replica's previous item starts inside one.
+    if (off > 0) p = split(p, off);
+    scan = p;
+    cur_key = tree_.abs_index(p) + 1;
+  }
   Pos dest = scan;
   bool scanning = false;
-  std::uint64_t cur_key = left_key + 1;
+  std::uint32_t walked = 0;  // siblings met
   while (true) {
     if (!scanning) dest = scan;
-    if (tree_.is_end(scan) || cur_key == right_key) break;
+    if (tree_.is_end(scan)) break;
+    if (cur_key == right_key) {
+      if (!scanning && siblings_.intact()) stopped_at_right(scan, left, left_key);
+      break;
+    }
     const Item& o = tree_.at(scan);
     const Origin oleft = origin_left_of(o);
     if (oleft == left) {
+      ++walked;
       const Origin oright = find_run(o.replica, o.counter)->right();
       const std::uint64_t okey = oright.counter == 0 ? ~std::uint64_t{0} : key_of(oright);
       if (okey < right_key) {
@@ -123,7 +160,17 @@ typename Engine<Store>::Pos Engine<Store>::order_among_siblings(Pos left_pos, Po
     cur_key += o.len;
     scan = tree_.next(scan);
   }
+  if (walked >= SiblingIndex::kWalkedToRemember) siblings_.remember(left, right, me, self);
   return dest;
+}
+
+template <class Store>
+void Engine<Store>::stopped_at_right(Pos at, const Origin& left, std::uint64_t left_key) {
+  // The right origin hangs off an item after `left` exactly when its own left
+  // origin lies after `left` (the scan passed only region(left) to get here).
+  const Origin rl = origin_left_of(tree_.at(at));
+  if (rl == left || rl.counter == 0) return;
+  if (key_of(rl) > left_key) siblings_.forget_all();
 }
 
 template <class Store>
@@ -216,12 +263,13 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
     std::size_t head, end;
     std::uint64_t seen;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> inserted;  // [first, last]
+    std::uint64_t units = 0;  // content its scheduled inserts add to its arena
   };
   std::vector<Group> groups;
   for (std::size_t i = 0; i < work.size();) {
     std::size_t j = i;
     while (j < work.size() && work[j].op->replica == work[i].op->replica) ++j;
-    groups.push_back({work[i].op->replica, i, j, vv_.get(work[i].op->replica), {}});
+    groups.push_back({work[i].op->replica, i, j, vv_.get(work[i].op->replica), {}, 0});
     i = j;
   }
   auto group_of = [&](ReplicaId id) -> Group* {
@@ -263,7 +311,6 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
   };
   std::vector<Step> order;
   std::vector<char> done(work.size(), 0);
-  std::uint64_t new_units = 0;
   for (bool progress = true; progress;) {
     progress = false;
     for (Group& g : groups) {
@@ -299,7 +346,7 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
         }
         if (op.kind != kDelete) {
           g.inserted.emplace_back(op.counter + trim, op.counter + op.len - 1);
-          if (op.kind == kInsert) new_units += op.units;
+          if (op.kind == kInsert) g.units += op.units;
         }
         order.push_back({&op, w.source, trim});
         g.seen = op.counter + op.len - 1;
@@ -314,8 +361,12 @@ result<ApplyResult> Engine<Store>::apply(std::vector<WireOp>&& ops, Batch&& cont
     if (done[i] == 0) ++still_ops, still_dots += work[i].op->len;
   }
   if (still_ops > kMaxPendingOps || still_dots > kMaxPendingDots) return errc::limit_exceeded;
-  for (const auto& rep : reps_) {
-    if (rep.arena.size() + new_units > kMaxArena) return errc::limit_exceeded;
+  // Content goes to its own replica's arena: check the replicas that get some
+  // (all of them would make an update cost O(replicas): quadratic in B3.4).
+  for (const Group& g : groups) {
+    const std::uint32_t r = find_replica(g.id);
+    const std::uint64_t have = r == kNone ? 0 : reps_[r].arena.size();
+    if (have + g.units > kMaxArena) return errc::limit_exceeded;
   }
   // Replica indexes must fit DelRun (31 bits; 30 kept here); each op names at
   // most three replicas.
@@ -412,8 +463,8 @@ void Engine<Store>::gc() {
 template <class Store>
 std::size_t Engine<Store>::memory_bytes() const noexcept {
   std::size_t n = tree_.memory_bytes() + reps_.capacity() * sizeof(ReplicaLog) +
-                  index_.capacity() * sizeof(index_[0]) + vv_.size() * 16 +
-                  pending_.capacity() * sizeof(WireOp) +
+                  index_.capacity() * sizeof(index_[0]) + siblings_.memory_bytes() +
+                  vv_.size() * 16 + pending_.capacity() * sizeof(WireOp) +
                   pending_content_.capacity() * sizeof(pending_content_[0]);
   for (const auto& r : reps_) {
     n += r.runs.capacity() * sizeof(Run) + r.dels.capacity() * sizeof(DelRun) +
