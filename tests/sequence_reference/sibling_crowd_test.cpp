@@ -190,7 +190,7 @@ struct Crowd {
         }
       }
       ids.push_back(id);
-      updates.push_back(user->encode_since(start.version()));
+      updates.push_back(user->encode_update_since(start.version()));
     }
   }
 };
@@ -219,7 +219,7 @@ TEST_CASE("Crowds of users inserting at one spot converge in any delivery order 
       INFO(how);
       auto receiver = List::decode(shared_start, ReplicaId{7});
       REQUIRE(receiver.has_value());
-      for (std::size_t u : order) REQUIRE(receiver->apply(crowd.updates[u]).has_value());
+      for (std::size_t u : order) REQUIRE(receiver->apply_update(crowd.updates[u]).has_value());
       expect_order(*receiver, crowd.all);
     };
     std::sort(order.begin(), order.end(),
@@ -239,15 +239,15 @@ TEST_CASE("Crowds of users inserting at one spot converge in any delivery order 
       REQUIRE(relay.has_value());
       const weft::VersionVector before = relay->version();
       for (std::size_t i = start; i < std::min(order.size(), start + size); ++i) {
-        REQUIRE(relay->apply(crowd.updates[order[i]]).has_value());
+        REQUIRE(relay->apply_update(crowd.updates[order[i]]).has_value());
       }
-      batches.push_back(relay->encode_since(before));
+      batches.push_back(relay->encode_update_since(before));
       start += size;
     }
     std::shuffle(batches.begin(), batches.end(), rng);
     auto receiver = List::decode(shared_start, ReplicaId{9});
     REQUIRE(receiver.has_value());
-    for (const auto& batch : batches) REQUIRE(receiver->apply(batch).has_value());
+    for (const auto& batch : batches) REQUIRE(receiver->apply_update(batch).has_value());
     expect_order(*receiver, crowd.all);
     // And the whole history as one update.
     auto copy = List::decode(receiver->encode(), ReplicaId{10});
