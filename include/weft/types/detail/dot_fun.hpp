@@ -12,6 +12,8 @@
 // Entries are kept inline when there is one (the common case: one live dot
 // per element); cost is linear in the number of entries, which is bounded by
 // the number of replicas that wrote concurrently.
+#include <algorithm>
+#include <concepts>
 #include <type_traits>
 #include <utility>
 
@@ -21,6 +23,12 @@
 #include "weft/types/detail/replica_table.hpp"
 
 namespace weft::detail {
+
+// A causal context as the stores need it: which dots it has seen.
+template <class C>
+concept SeenDots = requires(const C& c, const Dot& d) {
+  { c.contains(d) } -> std::same_as<bool>;
+};
 
 // The payload of a store that only needs dots.
 struct Unit {
@@ -58,27 +66,20 @@ class DotFun {
   }
 
   // Causal join; `mine` is the context of *this, `theirs` that of `other`.
-  void join(const DotContext& mine, const DotFun& other, const DotContext& theirs) {
-    if (entries_ == other.entries_) return;  // the usual case for re-delivered state
-    Entries out;
-    auto a = entries_.begin();
-    auto b = other.entries_.begin();
-    while (a != entries_.end() || b != other.entries_.end()) {
-      if (b == other.entries_.end() || (a != entries_.end() && a->dot < b->dot)) {
-        if (!theirs.contains(a->dot)) out.push_back(std::move(*a));
-        ++a;
-      } else if (a == entries_.end() || b->dot < a->dot) {
-        if (!mine.contains(b->dot)) out.push_back(*b);
-        ++b;
-      } else {
-        out.push_back(std::move(*a));
-        ++a, ++b;
-      }
-    }
-    entries_ = std::move(out);
+  // Contexts are anything that answers contains(dot): a DotContext for whole
+  // states, a WriteContext (write_context.hpp) for one write as a Doc op carries it.
+  // In place: a delta of one write costs one lookup per entry held, no copy of the rest.
+  template <SeenDots Mine, SeenDots Theirs>
+  void join(const Mine& mine, const DotFun& other, const Theirs& theirs) {
+    join_entries(mine, other, theirs);
+  }
+  template <SeenDots Mine, SeenDots Theirs>
+  void join(const Mine& mine, DotFun&& other, const Theirs& theirs) {
+    join_entries(mine, other, theirs);
   }
   // Join with the empty store of context `theirs`: drops the dots `theirs` has seen.
-  void drop_covered(const DotContext& theirs) {
+  template <SeenDots Theirs>
+  void drop_covered(const Theirs& theirs) {
     entries_.erase_if([&](const Entry& e) { return theirs.contains(e.dot); });
   }
 
@@ -115,6 +116,33 @@ class DotFun {
   friend bool operator==(const DotFun&, const DotFun&) = default;
 
  private:
+  [[nodiscard]] const Entry* lower_bound(const Dot& dot) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), dot,
+                            [](const Entry& e, const Dot& d) { return e.dot < d; });
+  }
+  [[nodiscard]] bool holds(const Dot& dot) const {
+    const Entry* at = lower_bound(dot);
+    return at != entries_.end() && at->dot == dot;
+  }
+  // `Other` is DotFun (entries are moved in) or const DotFun (copied).
+  template <class Mine, class Other, class Theirs>
+  void join_entries(const Mine& mine, Other& other, const Theirs& theirs) {
+    if (entries_ == other.entries_) return;  // the usual case for re-delivered state
+    // A dot only we hold was removed over there if `theirs` has seen it.
+    entries_.erase_if(
+        [&](const Entry& e) { return theirs.contains(e.dot) && !other.holds(e.dot); });
+    // A dot only they hold was removed here if `mine` has seen it.
+    for (auto& e : other.entries_) {
+      const Entry* at = lower_bound(e.dot);
+      if ((at != entries_.end() && at->dot == e.dot) || mine.contains(e.dot)) continue;
+      if constexpr (std::is_const_v<Other>) {
+        entries_.insert(at, e);
+      } else {
+        entries_.insert(at, std::move(e));
+      }
+    }
+  }
+
   using Entries = EntryList<Entry>;
   Entries entries_;  // sorted by dot, unique
 };

@@ -55,6 +55,22 @@ class EntryList {
       one_ = E{};
     }
   }
+  // Inserts `entry` before `pos` (a position in this list; end() appends).
+  void insert(const E* pos, E entry) {
+    if (many_) {
+      many_->insert(many_->begin() + (pos - many_->data()), std::move(entry));
+    } else if (one_.dot.is_nil()) {
+      one_ = std::move(entry);
+    } else {
+      const bool before = pos == &one_;
+      many_ = std::make_unique<std::vector<E>>();
+      many_->reserve(2);
+      if (before) many_->push_back(std::move(entry));
+      many_->push_back(std::move(one_));
+      if (!before) many_->push_back(std::move(entry));
+      one_ = E{};
+    }
+  }
   template <class Pred>
   void erase_if(Pred pred) {
     if (!many_) {
