@@ -30,6 +30,13 @@ concept SeenDots = requires(const C& c, const Dot& d) {
   { c.contains(d) } -> std::same_as<bool>;
 };
 
+// A context that can list its dots because it has few (a WriteContext): a
+// store finds those dots instead of testing each of its entries against it.
+template <class C>
+concept ListedDots = SeenDots<C> && requires(const C& c, void (*f)(const Dot&)) {
+  c.for_each_dot(f);
+};
+
 // The payload of a store that only needs dots.
 struct Unit {
   friend constexpr bool operator==(Unit, Unit) noexcept = default;
@@ -80,7 +87,7 @@ class DotFun {
   // Join with the empty store of context `theirs`: drops the dots `theirs` has seen.
   template <SeenDots Theirs>
   void drop_covered(const Theirs& theirs) {
-    entries_.erase_if([&](const Entry& e) { return theirs.contains(e.dot); });
+    drop_seen(theirs, DotFun{});
   }
 
   void encode(Writer& w, const ReplicaTable& table) const {
@@ -124,13 +131,24 @@ class DotFun {
     const Entry* at = lower_bound(dot);
     return at != entries_.end() && at->dot == dot;
   }
+  // A dot only we hold was removed over there if `theirs` has seen it.
+  template <class Theirs>
+  void drop_seen(const Theirs& theirs, const DotFun& other) {
+    if constexpr (ListedDots<Theirs>) {
+      theirs.for_each_dot([&](const Dot& d) {
+        const Entry* at = lower_bound(d);
+        if (at != entries_.end() && at->dot == d && !other.holds(d)) entries_.erase(at);
+      });
+    } else {
+      entries_.erase_if(
+          [&](const Entry& e) { return theirs.contains(e.dot) && !other.holds(e.dot); });
+    }
+  }
   // `Other` is DotFun (entries are moved in) or const DotFun (copied).
   template <class Mine, class Other, class Theirs>
   void join_entries(const Mine& mine, Other& other, const Theirs& theirs) {
     if (entries_ == other.entries_) return;  // the usual case for re-delivered state
-    // A dot only we hold was removed over there if `theirs` has seen it.
-    entries_.erase_if(
-        [&](const Entry& e) { return theirs.contains(e.dot) && !other.holds(e.dot); });
+    drop_seen(theirs, other);
     // A dot only they hold was removed here if `mine` has seen it.
     for (auto& e : other.entries_) {
       const Entry* at = lower_bound(e.dot);

@@ -27,6 +27,12 @@ class WriteContext {
     return (!minted_.is_nil() && dot == minted_) ||
            std::binary_search(observed_.begin(), observed_.end(), dot);
   }
+  // Its few dots, so that a store looks them up rather than scanning itself.
+  template <class F>
+  void for_each_dot(F&& f) const {
+    for (const Dot& d : observed_) f(d);
+    if (!minted_.is_nil()) f(minted_);
+  }
 
  private:
   std::span<const Dot> observed_;
