@@ -75,7 +75,8 @@ class DotFun {
   // Causal join; `mine` is the context of *this, `theirs` that of `other`.
   // Contexts are anything that answers contains(dot): a DotContext for whole
   // states, a WriteContext (write_context.hpp) for one write as a Doc op carries it.
-  // In place: a delta of one write costs one lookup per entry held, no copy of the rest.
+  // In place, so a write delta (a WriteContext names a few dots) costs a lookup per
+  // dot it names, not a pass over every entry held.
   template <SeenDots Mine, SeenDots Theirs>
   void join(const Mine& mine, const DotFun& other, const Theirs& theirs) {
     join_entries(mine, other, theirs);
