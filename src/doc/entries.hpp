@@ -1,68 +1,58 @@
 #pragma once
 // Concurrent writes to one slot (a map key, a register), kept until a later
-// write that saw them supersedes them (internal). One rule for both: the
-// visible winner is the write with the largest (lamport, dot).
-#include <algorithm>
+// write that saw them supersedes them (internal). The store is the catalogue's
+// LwwRegister<Value> store, and a MapSet or RegisterSet op is exactly one
+// write delta of it: the kernel's join applies it and the kernel's
+// last-writer rule picks the winner (types/detail/write_context.hpp,
+// last_writer.hpp). This class only adapts that store to the Doc's reads.
 #include <optional>
 #include <vector>
 
 #include "fnv.hpp"
 #include "weft/doc/value.hpp"
+#include "weft/types/detail/last_writer.hpp"
+#include "weft/types/detail/write_context.hpp"
 
 namespace weft::detail::doc {
 
-struct Entry {
-  Dot dot;
-  std::uint64_t lamport = 0;
-  Value value;
-};
-
-// The live writes of one slot, sorted by dot.
 class Entries {
  public:
-  // Drops the writes `supersedes` names, then adds this one (if new).
-  void write(const std::vector<Dot>& supersedes, Entry e) {
-    drop(supersedes);
-    auto it = std::lower_bound(all_.begin(), all_.end(), e.dot,
-                               [](const Entry& a, const Dot& d) { return a.dot < d; });
-    if (it != all_.end() && it->dot == e.dot) return;
-    all_.insert(it, std::move(e));
+  // Adds the write `value` (at `dot`, Lamport time `lamport`), dropping the
+  // writes `supersedes` names.
+  void write(const std::vector<Dot>& supersedes, const Dot& dot, std::uint64_t lamport,
+             Value value) {
+    apply_write(writes_, supersedes, dot, Stamped<Value>{lamport, std::move(value)});
   }
-  void drop(const std::vector<Dot>& dots) {
-    std::erase_if(
-        all_, [&](const Entry& e) { return std::binary_search(dots.begin(), dots.end(), e.dot); });
-  }
+  // Drops the writes `dots` names (a remove).
+  void drop(const std::vector<Dot>& dots) { apply_remove(writes_, dots); }
+
   [[nodiscard]] std::optional<Value> winner() const {
-    const Entry* best = nullptr;
-    for (const Entry& e : all_) {
-      if (best == nullptr || std::tie(e.lamport, e.dot) > std::tie(best->lamport, best->dot)) {
-        best = &e;
-      }
-    }
-    if (best == nullptr) return std::nullopt;
-    return best->value;
+    const auto* w = last_writer(writes_);
+    return w == nullptr ? std::nullopt : std::optional<Value>(w->value.value);
   }
+  // Every live write's value, in dot order.
   [[nodiscard]] std::vector<Value> values() const {
     std::vector<Value> out;
-    out.reserve(all_.size());
-    for (const Entry& e : all_) out.push_back(e.value);
+    out.reserve(writes_.size());
+    for (const auto& e : writes_) out.push_back(e.value.value);
     return out;
   }
   // What a local write must name as superseded: everything visible here.
   [[nodiscard]] std::vector<Dot> dots() const {
     std::vector<Dot> out;
-    out.reserve(all_.size());
-    for (const Entry& e : all_) out.push_back(e.dot);
+    out.reserve(writes_.size());
+    writes_.for_each_dot([&](const Dot& d) { out.push_back(d); });
     return out;
   }
-  [[nodiscard]] bool empty() const noexcept { return all_.empty(); }
+  [[nodiscard]] bool empty() const noexcept { return writes_.empty(); }
   void digest(Fnv& f) const {
-    f.u64(all_.size());
-    for (const Entry& e : all_) f.dot(e.dot), f.u64(e.lamport), f.str(e.value.encoded());
+    f.u64(writes_.size());
+    for (const auto& e : writes_)
+      f.dot(e.dot), f.u64(e.value.lamport), f.str(e.value.value.encoded());
   }
 
  private:
-  std::vector<Entry> all_;
+  Writes<Value> writes_;
 };
 
 }  // namespace weft::detail::doc

@@ -1,7 +1,8 @@
 #pragma once
-// The state of a map object (internal): per key, its live concurrent writes.
-// get() is the winner by (lamport, dot); a remove drops the writes it saw, so a
-// set concurrent with it survives.
+// The state of a map object (internal): per key, its live concurrent writes,
+// the store of an OrMap<std::string, LwwRegister<Value>> (entries.hpp) kept in
+// key order. get() is the winner by (lamport, dot); a remove drops the writes
+// it saw, so a set concurrent with it survives.
 #include <map>
 #include <string>
 
@@ -15,7 +16,7 @@ class MapState {
  public:
   void apply(const MapSet& op, const Dot& dot, std::uint64_t lamport) {
     capture(op.key);
-    entries_[op.key].write(op.supersedes, Entry{dot, lamport, op.value});
+    entries_[op.key].write(op.supersedes, dot, lamport, op.value);
   }
   void apply(const MapRemove& op) {
     auto it = entries_.find(op.key);

@@ -1,6 +1,7 @@
 #pragma once
 // The state of a register object (internal), both kinds: the live concurrent
-// writes. lww_register shows the winner by (lamport, dot), mv_register all.
+// writes, the store of the catalogue's LwwRegister<Value> (entries.hpp).
+// lww_register shows the winner by (lamport, dot), mv_register all of them.
 #include "entries.hpp"
 #include "ops.hpp"
 #include "view_change.hpp"
@@ -13,7 +14,7 @@ class RegisterState {
 
   void apply(const RegisterSet& op, const Dot& dot, std::uint64_t lamport) {
     change_.before_change([&] { return view(); });
-    entries_.write(op.supersedes, Entry{dot, lamport, op.value});
+    entries_.write(op.supersedes, dot, lamport, op.value);
   }
   [[nodiscard]] const Entries& entries() const noexcept { return entries_; }
   // What the register shows: the winner (lww) or every concurrent write (mv).

@@ -1,11 +1,15 @@
 #pragma once
 // The state of a set object (internal): add-wins observed-remove. Each add is
 // a tag (its dot); a remove drops the tags it saw, so a concurrent add survives.
+// Per element the store is the catalogue AwSet's (a DotList), and an op is one
+// write or remove delta of it (types/detail/write_context.hpp).
 #include <map>
 #include <string>
 
 #include "fnv.hpp"
 #include "ops.hpp"
+#include "view_change.hpp"
+#include "weft/types/detail/write_context.hpp"
 
 namespace weft::detail::doc {
 
@@ -22,23 +26,22 @@ class SetState {
     capture();
     auto& elem = elems_[set_key(op.value)];
     elem.value = op.value;
-    auto it = std::lower_bound(elem.tags.begin(), elem.tags.end(), dot);
-    if (it == elem.tags.end() || *it != dot) elem.tags.insert(it, dot);
+    apply_write(elem.tags, {}, dot, Unit{});
   }
   void apply(const SetRemove& op) {
     auto it = elems_.find(set_key(op.value));
     if (it == elems_.end()) return;
     capture();
-    std::erase_if(it->second.tags, [&](const Dot& d) {
-      return std::binary_search(op.supersedes.begin(), op.supersedes.end(), d);
-    });
+    apply_remove(it->second.tags, op.supersedes);
     if (it->second.tags.empty()) elems_.erase(it);
   }
   [[nodiscard]] bool contains(const Value& v) const { return elems_.contains(set_key(v)); }
   // The tags a local remove of `v` must name (empty: not in the set).
   [[nodiscard]] std::vector<Dot> tags(const Value& v) const {
     auto it = elems_.find(set_key(v));
-    return it == elems_.end() ? std::vector<Dot>{} : it->second.tags;
+    std::vector<Dot> out;
+    if (it != elems_.end()) it->second.tags.for_each_dot([&](const Dot& d) { out.push_back(d); });
+    return out;
   }
   // The elements, in canonical value order.
   [[nodiscard]] std::vector<Value> values() const {
@@ -51,7 +54,7 @@ class SetState {
   void digest(Fnv& f) const {
     for (const auto& [enc, elem] : elems_) {
       f.str(enc);
-      for (const Dot& d : elem.tags) f.dot(d);
+      elem.tags.for_each_dot([&](const Dot& d) { f.dot(d); });
     }
   }
 
@@ -61,7 +64,7 @@ class SetState {
  private:
   struct Elem {
     Value value;
-    std::vector<Dot> tags;  // the adds not yet removed, sorted
+    DotList tags;  // the adds not yet removed
   };
   void capture() {
     change_.before_change([&] { return values(); });

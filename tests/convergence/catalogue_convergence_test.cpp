@@ -36,13 +36,9 @@ void run_seed(std::uint64_t seed) {
   Rng rng(seed);
   std::vector<X> replicas(kReplicas);
   std::vector<ReplicaId> ids;
-  // Skewed, independently advancing physical clocks, injected for determinism.
-  std::vector<std::uint64_t> wall(kReplicas);
-  std::vector<HybridLogicalClock> clocks;
+  std::vector<LamportClock> clocks(kReplicas);
   for (int i = 0; i < kReplicas; ++i) {
     ids.push_back(ReplicaId{1000 + rng() % 1000 * 10 + static_cast<std::uint64_t>(i)});
-    wall[static_cast<std::size_t>(i)] = 1'000'000 + rng() % 50;
-    clocks.emplace_back([&wall, i] { return wall[static_cast<std::size_t>(i)]; });
   }
   OpLog<typename T::Op> log(kReplicas, T::tracks_causality);
   std::vector<Message<X>> in_flight;
@@ -58,7 +54,6 @@ void run_seed(std::uint64_t seed) {
 
   for (int step = 0; step < kReplicas * kOpsPerReplica; ++step) {
     const auto i = static_cast<std::size_t>(pick(rng, kReplicas));
-    wall[i] += rng() % 3;
     auto op = T::random_op(rng);
     const std::size_t index = log.record(op, i, ids[i]);
     const auto delta =

@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "weft/types/crdts.hpp"
@@ -165,7 +166,8 @@ struct ValueOp {
   int kind = 0;  // 0 assign, 1 clear
   int value = 0;
   std::string text;
-  HlcTimestamp timestamp{};  // filled by apply (LWW)
+  std::uint64_t lamport = 0;  // filled by apply (LWW): the write's time
+  Dot dot;                    // and its dot
   [[nodiscard]] Path path() const { return {}; }
 };
 struct MapOp {
@@ -197,7 +199,7 @@ struct Traits<GCounter> {
   static constexpr bool tracks_causality = false;
   using Op = CounterOp;
   static Op random_op(Rng& rng) { return {false, 1 + rng() % 5}; }
-  static Delta<GCounter> apply(GCounter& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<GCounter> apply(GCounter& s, ReplicaId r, Op& op, LamportClock&) {
     return s.increment(r, op.by);
   }
   static std::string view(const GCounter& s) { return fmt::format("{}", s.value()); }
@@ -213,7 +215,7 @@ struct Traits<PNCounter> {
   static constexpr bool tracks_causality = false;
   using Op = CounterOp;
   static Op random_op(Rng& rng) { return {chance(rng, 40), 1 + rng() % 5}; }
-  static Delta<PNCounter> apply(PNCounter& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<PNCounter> apply(PNCounter& s, ReplicaId r, Op& op, LamportClock&) {
     return op.decrement ? s.decrement(r, op.by) : s.increment(r, op.by);
   }
   static std::string view(const PNCounter& s) { return fmt::format("{}", s.value()); }
@@ -227,27 +229,34 @@ struct Traits<PNCounter> {
   static std::int64_t op_sign(const Op& op) { return op.decrement ? -1 : 1; }
 };
 
+// The model: of the writes nothing superseded (live), the greatest
+// (Lamport time, dot); a clear supersedes what it saw and writes nothing.
 template <>
 struct Traits<LwwRegister<std::string>> {
-  static constexpr bool tracks_causality = false;
+  static constexpr bool tracks_causality = true;
   using X = LwwRegister<std::string>;
   using Op = ValueOp;
-  static Op random_op(Rng& rng) { return {0, 0, fmt::format("v{}", pick(rng, 1000)), {}}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock& clock) {
+  static Op random_op(Rng& rng) {
+    return {chance(rng, 10) ? 1 : 0, 0, fmt::format("v{}", pick(rng, 1000)), 0, {}};
+  }
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock& clock) {
+    if (op.kind == 1) return s.clear(r);
     auto d = s.assign(r, clock, op.text);
-    op.timestamp = d.state().write()->timestamp;
+    op.lamport = d.state().write()->lamport;
+    op.dot = d.state().write()->dot;
     return d;
   }
   static std::string view(const X& s) { return s.value().value_or("<none>"); }
   static std::string model(const OpLog<Op>& log) {
-    const OpLog<Op>::Entry* best = nullptr;
-    for (const auto& e : log.entries()) {
-      if (best == nullptr ||
-          std::tie(e.op.timestamp, e.origin) > std::tie(best->op.timestamp, best->origin)) {
-        best = &e;
+    const Op* best = nullptr;
+    for (std::size_t i = 0; i < log.entries().size(); ++i) {
+      const Op& op = log.entries()[i].op;
+      if (op.kind != 0 || !log.live(i)) continue;
+      if (best == nullptr || std::tie(op.lamport, op.dot) > std::tie(best->lamport, best->dot)) {
+        best = &op;
       }
     }
-    return best == nullptr ? "<none>" : best->op.text;
+    return best == nullptr ? "<none>" : best->text;
   }
 };
 
@@ -256,8 +265,8 @@ struct Traits<MvRegister<int>> {
   static constexpr bool tracks_causality = true;
   using X = MvRegister<int>;
   using Op = ValueOp;
-  static Op random_op(Rng& rng) { return {chance(rng, 10) ? 1 : 0, pick(rng, 50), {}, {}}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Op random_op(Rng& rng) { return {chance(rng, 10) ? 1 : 0, pick(rng, 50), {}, 0, {}}; }
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     return op.kind == 1 ? s.clear(r) : s.assign(r, op.value);
   }
   static std::string view(const X& s) { return fmt::format("{}", s.values()); }
@@ -280,9 +289,7 @@ struct Traits<GSet<int>> {
   using X = GSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {0, pick(rng, 4 * kDomain)}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
-    return s.add(r, op.element);
-  }
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) { return s.add(r, op.element); }
   static std::string view(const X& s) { return fmt::format("{}", s.elements()); }
   static std::string model(const OpLog<Op>& log) {
     std::set<int> out;
@@ -297,7 +304,7 @@ struct Traits<TwoPSet<int>> {
   using X = TwoPSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {chance(rng, 25) ? 1 : 0, pick(rng, 4 * kDomain)}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     return op.kind == 1 ? s.remove(r, op.element) : s.add(r, op.element);
   }
   static std::string view(const X& s) { return fmt::format("{}", s.elements()); }
@@ -333,7 +340,7 @@ struct Traits<AwSet<int>> {
     const int roll = pick(rng, 100);
     return {roll < 55 ? 0 : roll < 97 ? 1 : 2, pick(rng, kDomain)};
   }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     if (op.kind == 2) return s.clear(r);
     return op.kind == 1 ? s.remove(r, op.element) : s.add(r, op.element);
   }
@@ -356,7 +363,7 @@ struct Traits<RwSet<int>> {
   using X = RwSet<int>;
   using Op = SetOp;
   static Op random_op(Rng& rng) { return {chance(rng, 40) ? 1 : 0, pick(rng, kDomain)}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     return op.kind == 1 ? s.remove(r, op.element) : s.add(r, op.element);
   }
   static std::string view(const X& s) { return fmt::format("{}", s.elements()); }
@@ -377,7 +384,7 @@ struct Traits<EwFlag> {
   static constexpr bool tracks_causality = true;
   using Op = FlagOp;
   static Op random_op(Rng& rng) { return {chance(rng, 50)}; }
-  static Delta<EwFlag> apply(EwFlag& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<EwFlag> apply(EwFlag& s, ReplicaId r, Op& op, LamportClock&) {
     return op.on ? s.enable(r) : s.disable(r);
   }
   static std::string view(const EwFlag& s) { return s.value() ? "on" : "off"; }
@@ -394,7 +401,7 @@ struct Traits<DwFlag> {
   static constexpr bool tracks_causality = true;
   using Op = FlagOp;
   static Op random_op(Rng& rng) { return {chance(rng, 50)}; }
-  static Delta<DwFlag> apply(DwFlag& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<DwFlag> apply(DwFlag& s, ReplicaId r, Op& op, LamportClock&) {
     return op.on ? s.enable(r) : s.disable(r);
   }
   static std::string view(const DwFlag& s) { return s.value() ? "on" : "off"; }
@@ -418,7 +425,7 @@ struct Traits<OrMap<int, AwSet<int>>> {
     const int roll = pick(rng, 100);
     return {roll < 55 ? 0 : roll < 85 ? 1 : roll < 99 ? 2 : 3, pick(rng, 4), pick(rng, 4)};
   }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     switch (op.kind) {
       case 0:
         return s.update(r, op.key, [&](AwSet<int>& v) { return v.add(r, op.element); });
@@ -458,7 +465,7 @@ struct Traits<OrMap<int, GCounter>> {
   using X = OrMap<int, GCounter>;
   using Op = MapCounterOp;
   static Op random_op(Rng& rng) { return {chance(rng, 12) ? 1 : 0, pick(rng, 5), 1 + rng() % 4}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     if (op.kind == 1) return s.remove(r, op.key);
     return s.update(r, op.key, [&](GCounter& c) { return c.increment(r, op.by); });
   }
@@ -538,7 +545,7 @@ struct Traits<AwSet<Point>> {
   using Op = SetOp;
   static Op random_op(Rng& rng) { return Traits<AwSet<int>>::random_op(rng); }
   static Point point(int e) { return {e, -3 * e}; }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     if (op.kind == 2) return s.clear(r);
     return op.kind == 1 ? s.remove(r, point(op.element)) : s.add(r, point(op.element));
   }
@@ -552,7 +559,7 @@ struct Traits<OrMap<int, OrMap<std::string, MvRegister<int>>>> {
   using Inner = OrMap<std::string, MvRegister<int>>;
   using Op = MapOp;
   static Op random_op(Rng& rng) { return Traits<OrMap<int, AwSet<int>>>::random_op(rng); }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock&) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock&) {
     const std::string inner = fmt::format("k{}", op.element);
     switch (op.kind) {
       case 0:
@@ -576,7 +583,7 @@ struct Traits<OrMap<std::string, LwwRegister<std::string>>> {
   using X = OrMap<std::string, LwwRegister<std::string>>;
   using Op = MapCounterOp;
   static Op random_op(Rng& rng) { return Traits<OrMap<int, GCounter>>::random_op(rng); }
-  static Delta<X> apply(X& s, ReplicaId r, Op& op, HybridLogicalClock& clock) {
+  static Delta<X> apply(X& s, ReplicaId r, Op& op, LamportClock& clock) {
     const std::string key = fmt::format("key{}", op.key);
     if (op.kind == 1) return s.remove(r, key);
     return s.update(r, key, [&](LwwRegister<std::string>& v) {

@@ -2,7 +2,6 @@
 // Random replica states of any catalogue type: a few replicas perform random
 // operations (catalogue_traits.hpp) and deliver some of their deltas to each
 // other, so the states share part of their history and diverge in the rest.
-#include <memory>
 #include <vector>
 
 #include "laws/catalogue_traits.hpp"
@@ -12,19 +11,13 @@ namespace weft::test {
 template <class X>
 class World {
  public:
-  World(Rng& rng, std::size_t replicas)
-      : rng_(&rng), wall_(std::make_shared<std::vector<std::uint64_t>>(replicas)) {
-    for (std::size_t i = 0; i < replicas; ++i) {
-      ids_.push_back(ReplicaId{1 + rng() % 1'000'000});
-      (*wall_)[i] = 5'000 + rng() % 100;
-      clocks_.emplace_back([wall = wall_, i] { return (*wall)[i]; });
-    }
+  World(Rng& rng, std::size_t replicas) : rng_(&rng), clocks_(replicas) {
+    for (std::size_t i = 0; i < replicas; ++i) ids_.push_back(ReplicaId{1 + rng() % 1'000'000});
     states_.resize(replicas);
   }
 
   // One random operation at replica i; returns its delta.
   Delta<X> act(std::size_t i) {
-    (*wall_)[i] += (*rng_)() % 3;
     auto op = Traits<X>::random_op(*rng_);
     return Traits<X>::apply(states_[i], ids_[i], op, clocks_[i]);
   }
@@ -45,9 +38,8 @@ class World {
 
  private:
   Rng* rng_;
-  std::shared_ptr<std::vector<std::uint64_t>> wall_;
+  std::vector<LamportClock> clocks_;
   std::vector<ReplicaId> ids_;
-  std::vector<HybridLogicalClock> clocks_;
   std::vector<X> states_;
 };
 

@@ -24,7 +24,7 @@ Bytes aw_set_bytes(const std::function<void(Writer&)>& payload) {
 }  // namespace
 
 TEST_CASE("a nil ReplicaId throws std::invalid_argument and changes nothing", "[unit][types]") {
-  HybridLogicalClock clock([] { return 1; });
+  LamportClock clock;
   GCounter g;
   (void)g.increment(alice);
   const GCounter g0 = g;
@@ -35,8 +35,9 @@ TEST_CASE("a nil ReplicaId throws std::invalid_argument and changes nothing", "[
   CHECK(pn == PNCounter{});
   LwwRegister<int> lww;
   CHECK_THROWS_AS(lww.assign(nil, clock, 1), std::invalid_argument);
-  CHECK_THROWS_AS(lww.assign_at(nil, {}, 1), std::invalid_argument);
+  CHECK_THROWS_AS(lww.clear(nil), std::invalid_argument);
   CHECK_FALSE(lww.has_value());
+  CHECK(clock.now() == 0);
   MvRegister<int> mv;
   CHECK_THROWS_AS(mv.assign(nil, 1), std::invalid_argument);
   CHECK(mv.empty());
@@ -160,11 +161,17 @@ TEST_CASE("decoders reject hostile states with the documented error", "[unit][ty
     REQUIRE_FALSE(trailing);
     CHECK(trailing.error() == errc::trailing_bytes);
   }
-  SECTION("a register flag that is neither 0 nor 1") {
+  SECTION("a register write its context has not seen") {
+    DotContext ctx;
+    ctx.insert(Dot{alice, 1});
     Writer w = begin_frame(TypeTag::lww_register);
-    w.u8(2);
+    encode_value(w, ctx);
+    w.varint(1);                        // one live write
+    w.varint(0), w.varint(2);           // at dot (alice, 2): not in the context
+    encode_value(w, std::uint64_t{1});  // Lamport time
+    encode_value(w, 7);                 // value
     auto r = LwwRegister<int>::decode(finish_frame(std::move(w)));
     REQUIRE_FALSE(r);
-    CHECK(r.error() == errc::invalid_value);
+    CHECK(r.error() == errc::causality_violation);
   }
 }

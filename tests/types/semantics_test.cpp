@@ -53,27 +53,56 @@ TEST_CASE("PNCounter subtracts decrements", "[unit][types]") {
   CHECK(a == b);
 }
 
-TEST_CASE("LwwRegister: the later timestamp wins, then the greater replica", "[unit][types]") {
-  std::uint64_t now = 100;
-  HybridLogicalClock clock_a([&] { return now; });
-  HybridLogicalClock clock_b([&] { return now; });
+TEST_CASE("LwwRegister: of concurrent writes the greater (Lamport time, dot) wins",
+          "[unit][types]") {
+  LamportClock clock_a;
+  LamportClock clock_b;
   LwwRegister<std::string> a;
   LwwRegister<std::string> b;
   CHECK_FALSE(a.has_value());
   auto da = a.assign(alice, clock_a, "from alice");
-  auto db = b.assign(bob, clock_b, "from bob");  // same physical time, same logical 0
+  auto db = b.assign(bob, clock_b, "from bob");  // both at Lamport time 1
   a.join(db);
   b.join(da);
-  REQUIRE(a.value().has_value());
-  // Equal timestamps: the greater replica id wins (alice's id is larger).
-  CHECK(*a.value() == "from alice");
+  // Equal times: the greater dot wins (alice's id is larger than bob's).
+  CHECK(a.value() == "from alice");
+  CHECK(a.write()->dot == Dot{alice, 1});
+  CHECK(a.concurrent_writes() == 2);  // both kept until a write supersedes them
   CHECK(a == b);
-  // A write made after observing the register beats it even if its wall clock is behind.
-  now = 50;
+  // A write that saw both supersedes both, and its clock has passed theirs.
   auto late = b.assign(bob, clock_b, "bob again");
+  CHECK(late.state().write()->lamport == 2);
   a.join(late);
-  CHECK(*a.value() == "bob again");
-  CHECK(a.write()->timestamp > da.state().write()->timestamp);
+  CHECK(a.value() == "bob again");
+  CHECK(a.concurrent_writes() == 1);
+  CHECK(a == b);
+}
+
+TEST_CASE("LwwRegister: a later time wins only over writes it did not see", "[unit][types]") {
+  LamportClock clock_a;
+  LamportClock clock_b;
+  LwwRegister<std::string> a;
+  LwwRegister<std::string> b;
+  (void)a.assign(alice, clock_a, "a1");
+  (void)a.assign(alice, clock_a, "a2");
+  auto da = a.assign(alice, clock_a, "a3");  // time 3, superseding a1 and a2
+  auto db = b.assign(bob, clock_b, "b1");    // time 1, concurrent with all of them
+  a.join(db);
+  b.join(da);
+  CHECK(b.value() == "a3");
+  CHECK(b.concurrent_writes() == 2);
+  // A clear removes what it saw; a concurrent write survives it.
+  auto cleared = a.clear(alice);
+  auto db2 = b.assign(bob, clock_b, "b2");  // saw a3 and b1: time 4
+  CHECK(db2.state().write()->lamport == 4);
+  a.join(db2);
+  b.join(cleared);
+  CHECK(a.value() == "b2");
+  CHECK(b.value() == "b2");  // (their contexts differ: b never received a1 and a2)
+  // Clearing everything seen empties the register.
+  b.join(b.clear(bob));
+  CHECK_FALSE(b.has_value());
+  CHECK(b.value() == std::nullopt);
 }
 
 TEST_CASE("MvRegister keeps concurrent writes until one overwrites them", "[unit][types]") {

@@ -21,7 +21,8 @@ inline constexpr std::uint8_t kFormatVersion = 1;
 enum class TypeTag : std::uint16_t {
   gcounter = 1,
   pncounter = 2,
-  lww_register = 3,
+  // 3: the hybrid-clock LwwRegister before decision 25; its bytes are refused (wrong_type).
+  lww_register = 13,
   mv_register = 4,
   gset = 5,
   twop_set = 6,

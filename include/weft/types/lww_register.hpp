@@ -1,67 +1,78 @@
 #pragma once
-// LwwRegister<T>: last-writer-wins register.
+// LwwRegister<T>: last-writer-wins register, on the dot kernel.
 //
-// Conflict rule: the write with the greatest (HLC timestamp, replica id)
-// wins; ties on both (possible only if a replica id is reused) fall back to
-// the greater value so that join stays commutative.
-// Timestamps come from a HybridLogicalClock: assign() first lets the clock
-// observe the register's current timestamp, so a write always beats every
-// write this replica has seen, even when physical clocks disagree.
-// State: at most one (timestamp, replica, value); O(1) per operation.
-// Errors: a nil replica throws std::invalid_argument.
+// Conflict rule: a write supersedes every write its replica had observed;
+// writes that did not see each other stay live together, and value() shows
+// the one with the greatest (Lamport time, dot). The rule is
+// detail/last_writer.hpp, the same code that decides a weft::Doc lww_register
+// and a Doc map key; why Lamport and not wall-clock time: docs/decisions.md 22.
+// Timestamps come from a LamportClock: assign() first lets the clock observe
+// the register's live writes, so a write is also later than all it supersedes.
+// State: the live concurrent writes (normally one) plus the causal context.
+// Complexity: assign, value O(live writes), which is bounded by the number of
+// replicas that wrote concurrently.
+// Errors: a nil replica throws std::invalid_argument and changes nothing.
 // Thread safety: a value type; concurrent const use is safe.
 // Encoding and decode() errors: see weft/types/crdts.hpp.
 #include <optional>
 #include <span>
 
-#include "weft/core/hybrid_logical_clock.hpp"
+#include "weft/core/lamport_clock.hpp"
 #include "weft/types/delta.hpp"
 #include "weft/types/detail/framing.hpp"
 #include "weft/types/detail/hash.hpp"
-#include "weft/types/detail/require.hpp"
+#include "weft/types/detail/last_writer.hpp"
+#include "weft/types/detail/slot_ops.hpp"
 
 namespace weft {
 
 template <Element T>
 class LwwRegister {
  public:
+  using Store = detail::Writes<T>;
+  static constexpr bool is_causal = true;
   static constexpr TypeTag type_tag = TypeTag::lww_register;
 
+  // The winning write: its Lamport time, its dot and its value.
   struct Write {
-    HlcTimestamp timestamp;
-    ReplicaId replica;
+    std::uint64_t lamport = 0;
+    Dot dot;
     T value;
     friend bool operator==(const Write&, const Write&) = default;
   };
 
   LwwRegister() = default;
 
-  // Writes `value` at a fresh timestamp of `clock` (which observes ours first).
-  Delta<LwwRegister> assign(ReplicaId replica, HybridLogicalClock& clock, T value) {
+  // Writes `value` at a fresh time of `clock` (which observes ours first).
+  Delta<LwwRegister> assign(ReplicaId replica, LamportClock& clock, T value) {
     detail::require_replica(replica);
-    if (write_) clock.observe(write_->timestamp);
-    return assign_at(replica, clock.tick(), std::move(value));
+    clock.observe(detail::latest_time(state_.store));
+    auto [fresh, ctx] = detail::replace_slot(state_.store, state_.ctx, replica,
+                                             detail::Stamped<T>{clock.tick(), std::move(value)});
+    return make_delta(std::move(fresh), std::move(ctx));
   }
-  // Writes `value` at an explicit timestamp; it only takes effect if it wins.
-  Delta<LwwRegister> assign_at(ReplicaId replica, HlcTimestamp timestamp, T value) {
+  // Removes every observed write (the register reads as empty until written).
+  Delta<LwwRegister> clear(ReplicaId replica) {
     detail::require_replica(replica);
-    LwwRegister delta;
-    delta.write_ = Write{timestamp, replica, std::move(value)};
-    join(delta);
-    return Delta<LwwRegister>(std::move(delta));
+    return make_delta(Store{}, detail::clear_slot(state_.store));
   }
 
-  [[nodiscard]] bool has_value() const noexcept { return write_.has_value(); }
-  // The winning value, or nullopt if never written.
+  [[nodiscard]] bool has_value() const noexcept { return !state_.store.empty(); }
+  // The winning value, or nullopt if never written (or cleared).
   [[nodiscard]] std::optional<T> value() const {
-    return write_ ? std::optional<T>(write_->value) : std::nullopt;
+    const auto* w = detail::last_writer(state_.store);
+    return w == nullptr ? std::nullopt : std::optional<T>(w->value.value);
   }
-  // The winning write (timestamp, replica, value), if any.
-  [[nodiscard]] const std::optional<Write>& write() const noexcept { return write_; }
+  // The winning write, if any.
+  [[nodiscard]] std::optional<Write> write() const {
+    const auto* w = detail::last_writer(state_.store);
+    if (w == nullptr) return std::nullopt;
+    return Write{w->value.lamport, w->dot, w->value.value};
+  }
+  // Number of live concurrent writes (0 when empty; > 1 only while writes conflict).
+  [[nodiscard]] std::size_t concurrent_writes() const noexcept { return state_.store.size(); }
 
-  void join(const LwwRegister& other) {
-    if (other.write_ && (!write_ || beats(*other.write_, *write_))) write_ = other.write_;
-  }
+  void join(const LwwRegister& other) { state_.join(other.state_); }
   void join(const Delta<LwwRegister>& delta) { join(delta.state()); }
 
   [[nodiscard]] Bytes encode() const { return detail::encode_framed(type_tag, *this); }
@@ -72,39 +83,12 @@ class LwwRegister {
   friend bool operator==(const LwwRegister&, const LwwRegister&) = default;
 
  private:
-  friend struct Codec<LwwRegister>;
-  [[nodiscard]] static bool beats(const Write& a, const Write& b) {
-    if (a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
-    if (a.replica != b.replica) return a.replica > b.replica;
-    return detail::Less<T>{}(b.value, a.value);
+  friend struct detail::CausalAccess;
+  static Delta<LwwRegister> make_delta(Store store, DotContext ctx) {
+    return Delta<LwwRegister>(detail::CausalAccess::make<LwwRegister>(
+        detail::Causal<Store>{std::move(store), std::move(ctx)}));
   }
-  std::optional<Write> write_;
-};
-
-// 0 for an empty register, or 1 then timestamp, replica, value.
-template <class T>
-struct Codec<LwwRegister<T>> {
-  static void encode(Writer& w, const LwwRegister<T>& reg) {
-    w.u8(reg.write_ ? 1 : 0);
-    if (!reg.write_) return;
-    encode_value(w, reg.write_->timestamp);
-    encode_value(w, reg.write_->replica);
-    encode_value(w, reg.write_->value);
-  }
-  static result<LwwRegister<T>> decode(Reader& r) {
-    auto present = decode_value<bool>(r);
-    if (!present) return present.error();
-    LwwRegister<T> reg;
-    if (!*present) return reg;
-    auto ts = decode_value<HlcTimestamp>(r);
-    if (!ts) return ts.error();
-    auto replica = decode_value<ReplicaId>(r);
-    if (!replica) return replica.error();
-    auto value = decode_value<T>(r);
-    if (!value) return value.error();
-    reg.write_ = typename LwwRegister<T>::Write{*ts, *replica, std::move(*value)};
-    return reg;
-  }
+  detail::Causal<Store> state_;
 };
 
 }  // namespace weft

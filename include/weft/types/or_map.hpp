@@ -8,10 +8,12 @@
 // the value that this replica has observed, recursively. An update
 // concurrent with a remove therefore wins: the key survives with the effects
 // the remover had not seen. Concurrent updates merge by V's own rule.
-// - Causal values (AwSet, RwSet, MvRegister, EwFlag, DwFlag, OrMap) live
-//   inside the map and share its causal context (the paper's embedding).
-// - Other values (GCounter, PNCounter, LwwRegister, GSet, TwoPSet) are held
-//   as observed-remove writes: each update replaces the writes it observed
+// - Causal values (AwSet, RwSet, MvRegister, LwwRegister, EwFlag, DwFlag,
+//   OrMap) live inside the map and share its causal context (the paper's
+//   embedding). OrMap<std::string, LwwRegister<V>> is thus, store for store,
+//   a weft::Doc map object.
+// - Other values (GCounter, PNCounter, GSet, TwoPSet) are held as
+//   observed-remove writes: each update replaces the writes it observed
 //   with one write carrying the updater's whole value; the key reads as the
 //   join of its live writes. A remove thus resets what the remover saw, and
 //   a concurrent update keeps its updater's whole value. Deltas of such keys

@@ -12,6 +12,8 @@
 // Entries are kept inline when there is one (the common case: one live dot
 // per element); cost is linear in the number of entries, which is bounded by
 // the number of replicas that wrote concurrently.
+#include <algorithm>
+#include <concepts>
 #include <type_traits>
 #include <utility>
 
@@ -21,6 +23,19 @@
 #include "weft/types/detail/replica_table.hpp"
 
 namespace weft::detail {
+
+// A causal context as the stores need it: which dots it has seen.
+template <class C>
+concept SeenDots = requires(const C& c, const Dot& d) {
+  { c.contains(d) } -> std::same_as<bool>;
+};
+
+// A context that can list its dots because it has few (a WriteContext): a
+// store finds those dots instead of testing each of its entries against it.
+template <class C>
+concept ListedDots = SeenDots<C> && requires(const C& c, void (*f)(const Dot&)) {
+  c.for_each_dot(f);
+};
 
 // The payload of a store that only needs dots.
 struct Unit {
@@ -58,28 +73,22 @@ class DotFun {
   }
 
   // Causal join; `mine` is the context of *this, `theirs` that of `other`.
-  void join(const DotContext& mine, const DotFun& other, const DotContext& theirs) {
-    if (entries_ == other.entries_) return;  // the usual case for re-delivered state
-    Entries out;
-    auto a = entries_.begin();
-    auto b = other.entries_.begin();
-    while (a != entries_.end() || b != other.entries_.end()) {
-      if (b == other.entries_.end() || (a != entries_.end() && a->dot < b->dot)) {
-        if (!theirs.contains(a->dot)) out.push_back(std::move(*a));
-        ++a;
-      } else if (a == entries_.end() || b->dot < a->dot) {
-        if (!mine.contains(b->dot)) out.push_back(*b);
-        ++b;
-      } else {
-        out.push_back(std::move(*a));
-        ++a, ++b;
-      }
-    }
-    entries_ = std::move(out);
+  // Contexts are anything that answers contains(dot): a DotContext for whole
+  // states, a WriteContext (write_context.hpp) for one write as a Doc op carries it.
+  // In place, so a write delta (a WriteContext names a few dots) costs a lookup per
+  // dot it names, not a pass over every entry held.
+  template <SeenDots Mine, SeenDots Theirs>
+  void join(const Mine& mine, const DotFun& other, const Theirs& theirs) {
+    join_entries(mine, other, theirs);
+  }
+  template <SeenDots Mine, SeenDots Theirs>
+  void join(const Mine& mine, DotFun&& other, const Theirs& theirs) {
+    join_entries(mine, other, theirs);
   }
   // Join with the empty store of context `theirs`: drops the dots `theirs` has seen.
-  void drop_covered(const DotContext& theirs) {
-    entries_.erase_if([&](const Entry& e) { return theirs.contains(e.dot); });
+  template <SeenDots Theirs>
+  void drop_covered(const Theirs& theirs) {
+    drop_seen(theirs, DotFun{});
   }
 
   void encode(Writer& w, const ReplicaTable& table) const {
@@ -115,6 +124,44 @@ class DotFun {
   friend bool operator==(const DotFun&, const DotFun&) = default;
 
  private:
+  [[nodiscard]] const Entry* lower_bound(const Dot& dot) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), dot,
+                            [](const Entry& e, const Dot& d) { return e.dot < d; });
+  }
+  [[nodiscard]] bool holds(const Dot& dot) const {
+    const Entry* at = lower_bound(dot);
+    return at != entries_.end() && at->dot == dot;
+  }
+  // A dot only we hold was removed over there if `theirs` has seen it.
+  template <class Theirs>
+  void drop_seen(const Theirs& theirs, const DotFun& other) {
+    if constexpr (ListedDots<Theirs>) {
+      theirs.for_each_dot([&](const Dot& d) {
+        const Entry* at = lower_bound(d);
+        if (at != entries_.end() && at->dot == d && !other.holds(d)) entries_.erase(at);
+      });
+    } else {
+      entries_.erase_if(
+          [&](const Entry& e) { return theirs.contains(e.dot) && !other.holds(e.dot); });
+    }
+  }
+  // `Other` is DotFun (entries are moved in) or const DotFun (copied).
+  template <class Mine, class Other, class Theirs>
+  void join_entries(const Mine& mine, Other& other, const Theirs& theirs) {
+    if (entries_ == other.entries_) return;  // the usual case for re-delivered state
+    drop_seen(theirs, other);
+    // A dot only they hold was removed here if `mine` has seen it.
+    for (auto& e : other.entries_) {
+      const Entry* at = lower_bound(e.dot);
+      if ((at != entries_.end() && at->dot == e.dot) || mine.contains(e.dot)) continue;
+      if constexpr (std::is_const_v<Other>) {
+        entries_.insert(at, e);
+      } else {
+        entries_.insert(at, std::move(e));
+      }
+    }
+  }
+
   using Entries = EntryList<Entry>;
   Entries entries_;  // sorted by dot, unique
 };

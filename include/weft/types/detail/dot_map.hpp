@@ -16,6 +16,7 @@
 
 #include "weft/core/dot_context.hpp"
 #include "weft/encoding/codec.hpp"
+#include "weft/types/detail/dot_fun.hpp"
 #include "weft/types/detail/hash.hpp"
 #include "weft/types/detail/replica_table.hpp"
 
@@ -100,7 +101,8 @@ class DotMap {
       }
     }
   }
-  void drop_covered(const DotContext& theirs) {
+  template <SeenDots Theirs>
+  void drop_covered(const Theirs& theirs) {
     boost::unordered::erase_if(map_, [&](auto& kv) {
       kv.second.drop_covered(theirs);
       return kv.second.empty();

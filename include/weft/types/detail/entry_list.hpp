@@ -55,6 +55,31 @@ class EntryList {
       one_ = E{};
     }
   }
+  // Inserts `entry` before `pos` (a position in this list; end() appends).
+  void insert(const E* pos, E entry) {
+    if (many_) {
+      many_->insert(many_->begin() + (pos - many_->data()), std::move(entry));
+    } else if (one_.dot.is_nil()) {
+      one_ = std::move(entry);
+    } else {
+      const bool before = pos == &one_;
+      many_ = std::make_unique<std::vector<E>>();
+      many_->reserve(2);
+      if (before) many_->push_back(std::move(entry));
+      many_->push_back(std::move(one_));
+      if (!before) many_->push_back(std::move(entry));
+      one_ = E{};
+    }
+  }
+  // Erases the entry at `pos` (a position in this list).
+  void erase(const E* pos) {
+    if (!many_) {
+      one_ = E{};
+      return;
+    }
+    many_->erase(many_->begin() + (pos - many_->data()));
+    collapse();
+  }
   template <class Pred>
   void erase_if(Pred pred) {
     if (!many_) {
@@ -62,10 +87,7 @@ class EntryList {
       return;
     }
     std::erase_if(*many_, pred);
-    if (many_->size() <= 1) {
-      if (many_->size() == 1) one_ = std::move(many_->front());
-      many_.reset();
-    }
+    collapse();
   }
 
   friend bool operator==(const EntryList& a, const EntryList& b) {
@@ -73,6 +95,13 @@ class EntryList {
   }
 
  private:
+  // Back to the inline form once at most one entry is left.
+  void collapse() {
+    if (many_->size() > 1) return;
+    if (many_->size() == 1) one_ = std::move(many_->front());
+    many_.reset();
+  }
+
   E one_{};
   std::unique_ptr<std::vector<E>> many_;  // set only while there are >= 2 entries
 };
