@@ -147,7 +147,7 @@ void B3_4_scaling(benchmark::State& state) {
   bool failed = false;
   for (auto _ : state) {
     StrList target(ReplicaId{1});
-    for (const auto& update : updates) failed |= !target.apply(update).has_value();
+    for (const auto& update : updates) failed |= !target.apply_update(update).has_value();
     state.PauseTiming();
     last.emplace(std::move(target));
     state.ResumeTiming();
