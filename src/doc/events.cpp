@@ -150,12 +150,15 @@ void DocImpl::locate(const ObjectId& id, const Object& o, std::span<ChangeEvent>
     child = parent;
   }
   std::reverse(path.begin(), path.end());
-  std::vector<ReplicaId> authors(o.authors().begin(), o.authors().end());
-  std::sort(authors.begin(), authors.end());
-  for (ChangeEvent& e : events) {
-    e.root = root;
-    e.path = path;
-    e.authors = authors;
+  ChangeEvent& first = events.front();
+  first.root = std::move(root);
+  first.path = std::move(path);
+  first.authors.assign(o.authors().begin(), o.authors().end());
+  std::sort(first.authors.begin(), first.authors.end());
+  for (ChangeEvent& e : events.subspan(1)) {
+    e.root = first.root;
+    e.path = first.path;
+    e.authors = first.authors;
   }
 }
 

@@ -58,15 +58,14 @@ Bytes Transaction::commit() {
   return doc_->impl_->commit_tx(origin_);
 }
 
-ObjectId Transaction::checked(const ObjectId& id, ObjectKind a, ObjectKind b) const {
+// What only an edit needs; the kind and a root name's kind are checked once,
+// by the handle's view (ObjectView's constructor).
+ObjectId Transaction::checked(const ObjectId& id) const {
   if (done_) throw std::logic_error("weft::Transaction: already committed");
-  if (id.kind != a && id.kind != b) throw std::invalid_argument("weft::Doc: wrong object kind");
-  const DocImpl& m = *doc_->impl_;
   if (id.is_root()) {
     if (id.root.empty()) throw std::invalid_argument("weft::Doc: empty root name");
     check_utf8(id.root);
-    m.check_root_kind(id);
-  } else if (m.find(id) == nullptr) {
+  } else if (doc_->impl_->find(id) == nullptr) {
     throw std::invalid_argument("weft::Doc: unknown nested object");
   }
   return id;
@@ -74,7 +73,7 @@ ObjectId Transaction::checked(const ObjectId& id, ObjectKind a, ObjectKind b) co
 
 #define WEFT_ROOT(Ref, fn, kind)                                                      \
   Ref Transaction::fn(std::string_view root) {                                        \
-    return Ref(*this, checked(ObjectId::named(std::string(root), kind), kind, kind)); \
+    return Ref(*this, checked(ObjectId::named(std::string(root), kind)));             \
   }
 WEFT_ROOT(MapRef, map, ObjectKind::map)
 WEFT_ROOT(TextRef, text, ObjectKind::text)
@@ -86,22 +85,22 @@ WEFT_ROOT(SetRef, set, ObjectKind::set)
 #undef WEFT_ROOT
 
 MapRef Transaction::map(const ObjectId& id) {
-  return MapRef(*this, checked(id, ObjectKind::map, ObjectKind::map));
+  return MapRef(*this, checked(id));
 }
 TextRef Transaction::text(const ObjectId& id) {
-  return TextRef(*this, checked(id, ObjectKind::text, ObjectKind::text));
+  return TextRef(*this, checked(id));
 }
 ListRef Transaction::list(const ObjectId& id) {
-  return ListRef(*this, checked(id, ObjectKind::list, ObjectKind::list));
+  return ListRef(*this, checked(id));
 }
 CounterRef Transaction::counter(const ObjectId& id) {
-  return CounterRef(*this, checked(id, ObjectKind::counter, ObjectKind::counter));
+  return CounterRef(*this, checked(id));
 }
 RegisterRef Transaction::register_at(const ObjectId& id) {
-  return RegisterRef(*this, checked(id, ObjectKind::lww_register, ObjectKind::mv_register));
+  return RegisterRef(*this, checked(id));
 }
 SetRef Transaction::set(const ObjectId& id) {
-  return SetRef(*this, checked(id, ObjectKind::set, ObjectKind::set));
+  return SetRef(*this, checked(id));
 }
 
 // --- map ---

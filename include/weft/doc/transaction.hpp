@@ -164,7 +164,9 @@ class Transaction {
   friend class Doc;
   friend class ObjectHandle;
   Transaction(Doc& doc, std::string origin) : doc_(&doc), origin_(std::move(origin)) {}
-  ObjectId checked(const ObjectId& id, ObjectKind a, ObjectKind b) const;
+  // Checks what only an edit needs (the transaction is open, the root name is
+  // valid, a nested object exists); returns the id.
+  ObjectId checked(const ObjectId& id) const;
 
   Doc* doc_;
   std::string origin_;
