@@ -6,7 +6,7 @@
 // A write supersedes the writes its writer had observed (the dot kernel does
 // that part); only writes that did not see each other stay live together, and
 // of those the one with the greatest (Lamport time, dot) is shown. Lamport
-// time, not wall-clock time: docs/decisions.md, entry 22.
+// time, not wall-clock time: docs/decisions.md, entry 25.
 #include <algorithm>
 #include <cstdint>
 #include <tuple>
