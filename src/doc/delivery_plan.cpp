@@ -1,5 +1,7 @@
 #include "delivery_plan.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <set>
 
 namespace weft::detail::doc {
@@ -44,7 +46,14 @@ DeliveryPlan plan_delivery(const VersionVector& sv, ReplicaId self, const Pendin
 
   // Local commits raised this replica's entry without waking anything.
   wake(self, 0, sv.get(self));
-  for (const auto& [k, r] : fresh) queue.push_back(k);
+  // Fresh records are examined in canonical order (a topological one until
+  // Lamport times saturate), so an update that arrives complete plans each
+  // record at once, in the order its snapshot lists them.
+  std::vector<std::pair<TxKey, PendingKey>> arrivals;
+  arrivals.reserve(fresh.size());
+  for (const auto& [k, r] : fresh) arrivals.emplace_back(key_of(r->record), k);
+  std::sort(arrivals.begin(), arrivals.end(), std::greater<>());
+  for (const auto& [canonical, k] : arrivals) queue.push_back(k);  // popped from the back
   while (!queue.empty()) {
     const PendingKey k = queue.back();
     queue.pop_back();
