@@ -75,12 +75,10 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
   for (;;) {
     const DeliveryPlan plan = plan_delivery(sv_, replica_, pending_, fresh);
     // A bound lowered below what already waits refuses only what adds to it.
-    const bool more_ops = plan.waiting_ops > pending_.ops();
-    const bool more_bytes = plan.waiting_bytes > pending_.bytes();
-    if ((more_ops || more_bytes) && (plan.waiting_ops > pending_limits_.ops ||
-                                     plan.waiting_bytes > pending_limits_.bytes)) {
-      return errc::limit_exceeded;
-    }
+    const bool grows = plan.waiting_ops > pending_.ops() || plan.waiting_bytes > pending_.bytes();
+    const bool over =
+        plan.waiting_ops > pending_limits_.ops || plan.waiting_bytes > pending_limits_.bytes;
+    if (grows && over) return errc::limit_exceeded;
 
     Overlay overlay;
     bool dropped = false;
