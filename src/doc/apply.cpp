@@ -1,16 +1,15 @@
 // Remote updates: decode once, deliver causally, validate everything that will
 // integrate before anything changes, integrate once.
-#include <algorithm>
-#include <set>
-#include <stdexcept>
-
+#include "delivery_plan.hpp"
 #include "doc_impl.hpp"
 
 namespace weft::detail::doc {
 namespace {
 
+// Ready: the next record of its replica, with its whole past here (the rule
+// of first_unmet, which the general way plans with).
 bool ready(const TxRecord& rec, const VersionVector& sv) {
-  return rec.first == sv.get(rec.replica) + 1 && rec.deps.dominated_by(sv);
+  return sv.get(rec.replica) < rec.first && !first_unmet(rec, sv);
 }
 
 }  // namespace
@@ -64,93 +63,83 @@ result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
     }
   }
 
-  // The general way: classify everything, plan causal delivery over what waits
-  // and what arrived, validate the plan, then change the state.
-  std::map<PendingKey, const TxRecord*> known;
-  for (const auto& [k, w] : pending_) known.emplace(k, &w.record);
-  std::map<PendingKey, const Received*> fresh;
+  // The general way: keep what is new, plan causal delivery by waking only
+  // the waiting records the plan's records make ready (delivery_plan.hpp),
+  // validate the plan, then change the state.
+  FreshRecords fresh;
   for (const Received& r : *received) {
-    auto n = is_new(r.record, sv_.get(r.record.replica), known);
+    auto n = is_new(r.record, sv_.get(r.record.replica), pending_.records(), fresh);
     if (!n) return n.error();
-    if (!*n) continue;
-    const PendingKey k{r.record.replica, r.record.first};
-    fresh.emplace(k, &r);
-    known.emplace(k, &r.record);
+    if (*n) fresh.emplace(PendingKey{r.record.replica, r.record.first}, &r);
   }
   for (;;) {
-    // Passes in canonical order, which is topological until Lamport times
-    // saturate (kMaxClock), so one pass mostly does it all and a second finds
-    // nothing more.
-    std::vector<std::pair<TxKey, PendingKey>> order;
-    order.reserve(known.size());
-    for (const auto& [k, rec] : known) order.emplace_back(key_of(*rec), k);
-    std::sort(order.begin(), order.end());
-    VersionVector sim = sv_;
-    std::vector<PendingKey> plan;
-    std::vector<char> planned(order.size(), 0);
-    for (bool progress = true; progress;) {
-      progress = false;
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        const TxRecord& rec = *known.at(order[i].second);
-        if (planned[i] != 0 || !ready(rec, sim)) continue;
-        sim.advance(rec.replica, rec.last());
-        plan.push_back(order[i].second);
-        planned[i] = 1;
-        progress = true;
-      }
-    }
-    std::uint64_t waiting = 0;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      if (planned[i] == 0) waiting += known.at(order[i].second)->ops.size();
-    }
-    if (waiting > max_pending_ops_) return errc::limit_exceeded;
+    const DeliveryPlan plan = plan_delivery(sv_, replica_, pending_, fresh);
+    // A bound lowered below what already waits refuses only what adds to it.
+    const bool grows = plan.waiting_ops > pending_.ops() || plan.waiting_bytes > pending_.bytes();
+    const bool over =
+        plan.waiting_ops > pending_limits_.ops || plan.waiting_bytes > pending_limits_.bytes;
+    if (grows && over) return errc::limit_exceeded;
 
     Overlay overlay;
     bool dropped = false;
-    for (const PendingKey& k : plan) {
-      auto ok = validate(*known.at(k), overlay, false);
+    for (const PendingKey& k : plan.order) {
+      const auto f = fresh.find(k);
+      const bool is_fresh = f != fresh.end();
+      auto ok = validate(is_fresh ? f->second->record : pending_.at(k).record, overlay, false);
       if (ok) continue;
-      if (fresh.contains(k)) return ok.error();
+      if (is_fresh) return ok.error();
       // A waiting record that is invalid now that its past has arrived: it
       // came in an earlier, accepted update. Drop it and plan again.
-      pending_ops_ -= pending_.at(k).record.ops.size();
       pending_.erase(k);
-      known.erase(k);
       dropped = true;
       break;
     }
     if (dropped) continue;
 
     // Nothing below can fail.
-    std::uint64_t applied = 0;
-    const std::set<PendingKey> now(plan.begin(), plan.end());
-    for (const auto& [k, r] : fresh) {
-      if (now.contains(k)) continue;
-      pending_.emplace(k, Waiting{r->record, Bytes(r->bytes.begin(), r->bytes.end())});
-      pending_ops_ += r->record.ops.size();
+    for (const PendingKey& k : plan.overtaken) pending_.erase(k);
+    for (const auto& [k, need] : plan.still_waiting) {
+      if (const auto f = fresh.find(k); f != fresh.end()) {
+        const Received& r = *f->second;
+        pending_.add(r.record, Bytes(r.bytes.begin(), r.bytes.end()), need);
+      } else {
+        pending_.wait_for(k, need);
+      }
     }
+    std::uint64_t applied = 0;
     begin_batch();
-    for (const PendingKey& k : plan) {
-      applied += known.at(k)->ops.size();
-      if (auto f = fresh.find(k); f != fresh.end()) {
+    for (const PendingKey& k : plan.order) {
+      if (const auto f = fresh.find(k); f != fresh.end()) {
+        applied += f->second->record.ops.size();
         integrate(f->second->record, f->second->bytes);
       } else {
-        auto w = pending_.find(k);
-        integrate(w->second.record, w->second.bytes);
-        pending_ops_ -= w->second.record.ops.size();
-        pending_.erase(w);
+        const Waiting& w = pending_.at(k);
+        applied += w.record.ops.size();
+        integrate(w.record, w.bytes);
+        pending_.erase(k);
       }
     }
     end_batch(std::string(origin), false);
-    return UpdateStatus{applied, pending_ops_};
+    return UpdateStatus{applied, pending_.ops()};
   }
 }
 
 Bytes DocImpl::encode_pending() const {
   if (pending_.empty()) return {};
   std::vector<std::span<const std::uint8_t>> parts;
-  for (const auto& [key, w] : pending_) parts.emplace_back(w.bytes);
+  for (const auto& [key, w] : pending_.records()) parts.emplace_back(w.bytes);
   return frame_update(parts);
+}
+
+VersionVector DocImpl::missing() const {
+  VersionVector out;
+  for (const auto& [key, w] : pending_.records()) {
+    any_need(w.record, [&](const Dot& d) {
+      if (sv_.get(d.replica) < d.counter) out.advance(d);
+      return false;
+    });
+  }
+  return out;
 }
 
 }  // namespace weft::detail::doc

@@ -65,6 +65,18 @@ Bytes Doc::encode_pending() const {
   return impl_->encode_pending();
 }
 
+std::uint64_t Doc::pending_bytes() const noexcept {
+  return impl_->pending_bytes();
+}
+
+VersionVector Doc::missing() const {
+  return impl_->missing();
+}
+
+std::uint64_t Doc::pending_woken() const noexcept {
+  return impl_->pending_woken();
+}
+
 std::uint64_t Doc::digest() const {
   return impl_->digest();
 }
@@ -98,6 +110,14 @@ void Doc::set_max_pending_ops(std::uint64_t limit) noexcept {
 
 std::uint64_t Doc::max_pending_ops() const noexcept {
   return impl_->max_pending_ops();
+}
+
+void Doc::set_max_pending_bytes(std::uint64_t limit) noexcept {
+  impl_->set_max_pending_bytes(limit);
+}
+
+std::uint64_t Doc::max_pending_bytes() const noexcept {
+  return impl_->max_pending_bytes();
 }
 
 void Doc::set_commit_hook(std::function<void(std::span<const std::uint8_t>)> hook) {

@@ -13,6 +13,7 @@
 
 #include "object.hpp"
 #include "op_log.hpp"
+#include "pending_index.hpp"
 #include "record.hpp"
 #include "record_is_new.hpp"
 #include "weft/doc/doc.hpp"
@@ -32,10 +33,10 @@ struct Observers {
   std::uint64_t next = 1;
 };
 
-// A record waiting for its causal past, with its canonical bytes.
-struct Waiting {
-  TxRecord record;
-  Bytes bytes;
+// The bounds of the pending buffer (Doc::set_max_pending_ops, _bytes).
+struct PendingLimits {
+  std::uint64_t ops = kMaxPendingOps;
+  std::uint64_t bytes = kMaxPendingBytes;
 };
 
 class DocImpl {
@@ -80,10 +81,15 @@ class DocImpl {
 
   // --- remote updates (apply.cpp)
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
-  [[nodiscard]] std::uint64_t pending_count() const noexcept { return pending_ops_; }
+  [[nodiscard]] std::uint64_t pending_count() const noexcept { return pending_.ops(); }
+  [[nodiscard]] std::uint64_t pending_bytes() const noexcept { return pending_.bytes(); }
+  [[nodiscard]] std::uint64_t pending_woken() const noexcept { return pending_.woken(); }
   [[nodiscard]] Bytes encode_pending() const;
-  void set_max_pending_ops(std::uint64_t n) noexcept { max_pending_ops_ = n; }
-  [[nodiscard]] std::uint64_t max_pending_ops() const noexcept { return max_pending_ops_; }
+  [[nodiscard]] VersionVector missing() const;
+  void set_max_pending_ops(std::uint64_t n) noexcept { pending_limits_.ops = n; }
+  [[nodiscard]] std::uint64_t max_pending_ops() const noexcept { return pending_limits_.ops; }
+  void set_max_pending_bytes(std::uint64_t n) noexcept { pending_limits_.bytes = n; }
+  [[nodiscard]] std::uint64_t max_pending_bytes() const noexcept { return pending_limits_.bytes; }
 
   // --- observers (events.cpp)
   [[nodiscard]] Subscription observe(const ObjectId& id, ObserverFn fn, PositionUnit unit,
@@ -126,9 +132,8 @@ class DocImpl {
   mutable const ObjectId* last_id_ = nullptr;
   mutable const Object* last_object_ = nullptr;
 
-  std::map<PendingKey, Waiting> pending_;
-  std::uint64_t pending_ops_ = 0;
-  std::uint64_t max_pending_ops_ = kMaxPendingOps;
+  PendingIndex pending_;
+  PendingLimits pending_limits_;
 
   bool in_tx_ = false;
   TxRecord open_;

@@ -78,7 +78,7 @@ void DocImpl::take_settings_from(DocImpl& other) {
   observers_ = other.observers_;
   observer_errors_ = other.observer_errors_;
   commit_hook_ = std::move(other.commit_hook_);
-  max_pending_ops_ = other.max_pending_ops_;
+  pending_limits_ = other.pending_limits_;
 }
 
 }  // namespace weft::detail::doc

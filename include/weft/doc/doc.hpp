@@ -7,8 +7,11 @@
 // replica has. `deps` is the state vector when the transaction began. A record
 // is integrated only after its deps and the previous record of its replica
 // (causal delivery), so every object sees its operations in causal order; the
-// others wait in a pending buffer (at most max_pending_ops() operations,
-// kMaxPendingOps unless set_max_pending_ops() says otherwise).
+// others wait in a pending buffer (at most max_pending_ops() operations and
+// max_pending_bytes() encoded bytes; kMaxPendingOps and kMaxPendingBytes unless
+// set otherwise). A waiting record is looked at again only when a dot it needs
+// arrives, so what waits does not slow the updates that do not complete it.
+// missing() says which dots the waiting records need, to ask a peer for.
 //
 // Updates. encode_update_since(vv) holds exactly the records a replica at `vv`
 // lacks (removals and deletions are records like any other). apply_update()
@@ -30,7 +33,8 @@
 // document is unaffected.
 //
 // Complexity: local edits O(log n) for sequences, O(k) for a map key with k
-// concurrent writes; apply O(ops + pending); encode_update_since O(history).
+// concurrent writes; apply O(ops log pending), plus the records it completes;
+// encode_update_since O(history).
 // Memory: every record is kept (the history), plus the objects' state.
 // Thread safety: none; use one Doc from one thread at a time.
 #include <cstdint>
@@ -58,6 +62,9 @@ class DocImpl;
 // Pending-buffer bound: an update that would leave more operations waiting
 // fails with errc::limit_exceeded (and changes nothing).
 inline constexpr std::uint64_t kMaxPendingOps = 1u << 20;
+// The same in bytes (the waiting records' encoded size; in memory they take a
+// small multiple of it): a few large ops must not hold gigabytes.
+inline constexpr std::uint64_t kMaxPendingBytes = std::uint64_t{64} << 20;
 
 class Doc final : public SyncDocument {
  public:
@@ -104,10 +111,28 @@ class Doc final : public SyncDocument {
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update) override;
   result<UpdateStatus> apply_update(std::span<const std::uint8_t> update, std::string_view origin);
   [[nodiscard]] std::uint64_t pending_count() const override;
-  // The pending-buffer bound (default kMaxPendingOps). Lowering it below what
-  // already waits refuses further waiting updates; nothing is dropped.
+  // The pending-buffer bounds (default kMaxPendingOps, kMaxPendingBytes): an
+  // update that would leave more waiting fails with limit_exceeded and changes
+  // nothing. Lowering one below what already waits refuses the updates that
+  // add to what waits; nothing is dropped.
   void set_max_pending_ops(std::uint64_t limit) noexcept;
   [[nodiscard]] std::uint64_t max_pending_ops() const noexcept;
+  void set_max_pending_bytes(std::uint64_t limit) noexcept;
+  [[nodiscard]] std::uint64_t max_pending_bytes() const noexcept;
+  // The encoded size of the records waiting (what max_pending_bytes bounds).
+  [[nodiscard]] std::uint64_t pending_bytes() const noexcept;
+  // What the waiting records need and this replica lacks: for each replica,
+  // the highest of its counters a waiting record depends on, when that is
+  // above state_vector() (empty when nothing waits, or nothing is missing).
+  // A peer whose state vector reaches it can complete them: ask it for
+  // encode_update_since(state_vector()). No peer reaching it for long means
+  // the records may never integrate; they stay until the bounds refuse more.
+  // O(waiting records x their deps).
+  [[nodiscard]] VersionVector missing() const;
+  // Waiting records apply_update() has looked at again since this Doc was made
+  // because a dot they needed arrived: a work counter (each costs O(log
+  // pending)), for monitoring and for the tests that bound it.
+  [[nodiscard]] std::uint64_t pending_woken() const noexcept;
   // The records waiting for dependencies, as an update (empty when none): what
   // a storage compaction must keep next to encode_snapshot(), which omits them.
   [[nodiscard]] Bytes encode_pending() const;
