@@ -189,7 +189,8 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
     }
     return depth.at(id);
   };
-  boost::container::small_vector<std::pair<std::size_t, std::size_t>, 4> order;  // (depth, touch index)
+  boost::container::small_vector<std::pair<std::size_t, std::size_t>, 4>
+      order;  // (depth, touch index)
   for (std::size_t i = 0; i < changed.size(); ++i) {
     order.emplace_back(changed.size() == 1 ? 0 : depth_of(changed[i]), i);
   }

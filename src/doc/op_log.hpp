@@ -33,9 +33,9 @@ class OpLog {
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   struct Chunk {
-    Bytes bytes;               // records (length-prefixed), zstd-packed if raw_size != 0
+    Bytes bytes;  // records (length-prefixed), zstd-packed if raw_size != 0
     std::size_t raw_size = 0;
-    VersionVector newest;      // per replica, the last counter of its records here
+    VersionVector newest;  // per replica, the last counter of its records here
   };
   // Seals the open chunk (when it has records) into chunks_.
   void seal();

@@ -71,9 +71,9 @@ ObjectId Transaction::checked(const ObjectId& id) const {
   return id;
 }
 
-#define WEFT_ROOT(Ref, fn, kind)                                                      \
-  Ref Transaction::fn(std::string_view root) {                                        \
-    return Ref(*this, checked(ObjectId::named(std::string(root), kind)));             \
+#define WEFT_ROOT(Ref, fn, kind)                                          \
+  Ref Transaction::fn(std::string_view root) {                            \
+    return Ref(*this, checked(ObjectId::named(std::string(root), kind))); \
   }
 WEFT_ROOT(MapRef, map, ObjectKind::map)
 WEFT_ROOT(TextRef, text, ObjectKind::text)
