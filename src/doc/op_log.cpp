@@ -54,8 +54,8 @@ void OpLog::append(const TxRecord& rec, std::span<const std::uint8_t> bytes) {
 Bytes OpLog::encode_since(const VersionVector& since) const {
   std::vector<Bytes> inflated;  // keeps the spans below alive
   std::vector<std::pair<TxKey, std::span<const std::uint8_t>>> parts;
-  auto take = [&](std::span<const std::uint8_t> raw, const VersionVector& newest) {
-    if (newest.dominated_by(since)) return;  // the peer has all of it
+  // Reads the records of one chunk the peer lacks something from.
+  auto take = [&](std::span<const std::uint8_t> raw) {
     Reader r(raw);
     while (!r.empty()) {
       const std::span<const std::uint8_t> record = *r.bytes();  // our own bytes
@@ -64,14 +64,12 @@ Bytes OpLog::encode_since(const VersionVector& since) const {
     }
   };
   for (const Chunk& c : chunks_) {
-    if (c.raw_size == 0 || c.newest.dominated_by(since)) {
-      take(c.bytes, c.newest);
-    } else {
-      // Packed by push_sealed under the decompression bound.
-      take(inflated.emplace_back(*zstd_decompress(c.bytes, c.raw_size)), c.newest);
-    }
+    if (c.newest.dominated_by(since)) continue;  // the peer has all of it
+    // Packed by push_sealed under the decompression bound.
+    take(c.raw_size == 0 ? std::span<const std::uint8_t>(c.bytes)
+                         : inflated.emplace_back(*zstd_decompress(c.bytes, c.raw_size)));
   }
-  take(open_, open_newest_);
+  if (!open_newest_.dominated_by(since)) take(open_);
   if (!canonical_) {
     std::sort(parts.begin(), parts.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
