@@ -12,13 +12,33 @@ bool ready(const TxRecord& rec, const VersionVector& sv) {
   return sv.get(rec.replica) < rec.first && !first_unmet(rec, sv);
 }
 
+// Lends the Doc's decoded-records buffer to one apply_update and takes it back
+// after, unless it grew large (a snapshot's records are not worth keeping). A
+// callback's nested apply_update borrows an empty one.
+class BorrowedRecords {
+ public:
+  explicit BorrowedRecords(std::vector<Received>& home) : home_(home) { records_.swap(home_); }
+  ~BorrowedRecords() {
+    if (home_.empty() && records_.capacity() <= kKept) records_.swap(home_);
+  }
+  BorrowedRecords(const BorrowedRecords&) = delete;
+  BorrowedRecords& operator=(const BorrowedRecords&) = delete;
+  std::vector<Received>& operator*() noexcept { return records_; }
+  std::vector<Received>* operator->() noexcept { return &records_; }
+
+ private:
+  static constexpr std::size_t kKept = 16;
+  std::vector<Received>& home_;
+  std::vector<Received> records_;
+};
+
 }  // namespace
 
 result<UpdateStatus> DocImpl::apply_update(std::span<const std::uint8_t> update,
                                            std::string_view origin) {
   Bytes inflated;
-  auto received = decode_update(update, inflated);
-  if (!received) return received.error();
+  BorrowedRecords received(decoded_);
+  if (auto ok = decode_update(update, inflated, *received); !ok) return ok.error();
 
   // The common case (snapshots, live updates): nothing waits, and each record
   // is known or ready when reached in the order given.

@@ -2,6 +2,7 @@
 // The state behind weft::Doc (internal): history and causality (op_log.hpp,
 // the pending buffer), the objects (one state class per kind, object.hpp), the
 // open transaction, and the observers of the batch in progress.
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "event_buffer.hpp"
 #include "object.hpp"
 #include "op_log.hpp"
 #include "pending_index.hpp"
@@ -132,6 +134,9 @@ class DocImpl {
   mutable const ObjectId* last_id_ = nullptr;
   mutable const Object* last_object_ = nullptr;
 
+  // The records of the update being applied, their storage kept between
+  // updates (apply.cpp lends it to one apply_update at a time).
+  std::vector<Received> decoded_;
   PendingIndex pending_;
   PendingLimits pending_limits_;
 
@@ -144,8 +149,9 @@ class DocImpl {
   std::shared_ptr<Observers> observers_ = std::make_shared<Observers>();
   std::uint64_t observer_errors_ = 0;
   std::function<void(std::span<const std::uint8_t>)> commit_hook_;
-  bool capture_ = false;           // this batch has observers
-  std::vector<ObjectId> touched_;  // objects changed in this batch, in first-touch order
+  bool capture_ = false;                      // this batch has observers
+  std::vector<ObjectId> touched_;             // objects changed in this batch, in first-touch order
+  std::array<EventBuffer, 3> event_buffers_;  // by PositionUnit; kept between batches
 };
 
 }  // namespace weft::detail::doc

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "doc_impl.hpp"
+#include "event_buffer.hpp"
 
 namespace weft {
 
@@ -23,14 +24,8 @@ namespace {
 // Appends a step, merging it into the previous one of the same kind.
 SequenceDelta& push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind,
                     std::uint64_t length) {
-  if (!out.empty() && out.back().kind == kind) {
-    out.back().length += length;
-  } else {
-    SequenceDelta d;
-    d.kind = kind;
-    d.length = length;
-    out.push_back(std::move(d));
-  }
+  if (out.empty() || out.back().kind != kind) out.emplace_back().kind = kind;
+  out.back().length += length;
   return out.back();
 }
 
@@ -40,8 +35,8 @@ SequenceDelta& push(std::vector<SequenceDelta>& out, SequenceDelta::Kind kind,
 // the content the previous one produced. Built in place: a keystroke's event
 // costs its delta, not copies of it.
 template <class Step>
-void append_sequence_events(std::vector<ChangeEvent>& out, const ObjectId& id,
-                            const std::vector<Step>& steps, unsigned u) {
+void append_sequence_events(EventBuffer& out, const ObjectId& id, const std::vector<Step>& steps,
+                            unsigned u) {
   std::vector<SequenceDelta>* pass = nullptr;
   std::uint64_t cursor = 0;  // where the pass is in the content it produces
   for (const Step& s : steps) {
@@ -49,17 +44,17 @@ void append_sequence_events(std::vector<ChangeEvent>& out, const ObjectId& id,
     const std::uint64_t len = s.size.w[u];
     if (len == 0) continue;
     if (pass == nullptr || at < cursor) {
-      ChangeEvent& e = out.emplace_back();
+      ChangeEvent& e = out.add();
       e.object = id;
       pass = &e.delta;
-      pass->reserve(2);
+      pass->reserve(2);  // a keystroke's retain and insert: no allocation after the first batch
       cursor = 0;
     }
     if (at > cursor) push(*pass, SequenceDelta::Kind::retain, at - cursor);
     if (s.insert) {
       auto& d = push(*pass, SequenceDelta::Kind::insert, len);
       d.text += s.text;
-      d.values.insert(d.values.end(), s.values.begin(), s.values.end());
+      if (!s.values.empty()) d.values.insert(d.values.end(), s.values.begin(), s.values.end());
       cursor = at + len;
     } else {
       push(*pass, SequenceDelta::Kind::erase, len);
@@ -126,35 +121,35 @@ void DocImpl::touch(const ObjectId& id, Object& o, ReplicaId author) {
 
 void DocImpl::locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events) const {
   if (events.empty()) return;
-  // Up from `id` to its root, one step per parent.
-  std::vector<PathStep> path;
-  ObjectId root = id;
+  // Up from `id` to its root, one step per parent (a root: no step, no copy).
+  ChangeEvent& first = events.front();
+  std::vector<PathStep>& path = first.path;
+  path.clear();
+  const ObjectId* root = &id;
   for (const Object* child = &o; child->parent();) {
     const ObjectId& parent_id = *child->parent();
     const Object* parent = find(parent_id);
     if (parent == nullptr) break;  // unreachable: parents are never destroyed
-    PathStep step;
+    PathStep& step = path.emplace_back();
     if (parent->kind() == ObjectKind::map) {
       step.kind = PathStep::Kind::key;
       step.key = child->key_in_parent();
     } else if (parent->kind() == ObjectKind::list) {
       step.kind = PathStep::Kind::index;
       // The element holding the child is the child's own dot.
-      auto at = parent->as<ListState>().engine().resolve(Anchor::element(root.dot, Bias::right), 0);
+      auto at =
+          parent->as<ListState>().engine().resolve(Anchor::element(root->dot, Bias::right), 0);
       step.index = at ? *at : 0;
     } else {
       step.kind = PathStep::Kind::value;
     }
-    path.push_back(std::move(step));
-    root = parent_id;
+    root = &parent_id;
     child = parent;
   }
   std::reverse(path.begin(), path.end());
-  ChangeEvent& first = events.front();
-  first.root = std::move(root);
-  first.path = std::move(path);
+  first.root = *root;
   first.authors.assign(o.authors().begin(), o.authors().end());
-  std::sort(first.authors.begin(), first.authors.end());
+  if (first.authors.size() > 1) std::sort(first.authors.begin(), first.authors.end());
   for (ChangeEvent& e : events.subspan(1)) {
     e.root = first.root;
     e.path = first.path;
@@ -196,20 +191,23 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
   }
   if (order.size() > 1) std::stable_sort(order.begin(), order.end());
 
-  // Events in every unit a subscriber asks for, each object's records taken once.
-  std::array<std::vector<ChangeEvent>, 3> by_unit;
+  // Events in every unit a subscriber asks for, each object's records taken
+  // once, in the buffers of the previous batch (taken, since a callback may
+  // start a batch of its own).
+  std::array<EventBuffer, 3> by_unit;
+  by_unit.swap(event_buffers_);
   std::array<bool, 3> wanted{};
   for (const auto& [sid, entry] : observers_->entries)
     wanted[static_cast<unsigned>(entry.unit)] = true;
   for (const auto& [d, i] : order) {
     const ObjectId& id = changed[i];
-    Object& o = objects_.at(id);
+    Object& o = *target(id);             // touched, so it exists
     std::array<std::size_t, 3> first{};  // where this object's events start, per unit
     for (unsigned u = 0; u < 3; ++u) first[u] = by_unit[u].size();
     auto add = [&](ChangeEvent e) {
       e.object = id;
       for (unsigned u = 0; u < 3; ++u) {
-        if (wanted[u]) by_unit[u].push_back(e);
+        if (wanted[u]) by_unit[u].add() = e;
       }
     };
     switch (o.kind()) {
@@ -255,12 +253,12 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
       }
     }
     for (unsigned u = 0; u < 3; ++u) {
-      locate(id, o, std::span(by_unit[u]).subspan(first[u]));
+      locate(id, o, by_unit[u].events().subspan(first[u]));
     }
     o.set_capture(false);
   }
-  for (auto& events : by_unit) {
-    for (ChangeEvent& e : events) {
+  for (auto& buffer : by_unit) {
+    for (ChangeEvent& e : buffer.events()) {
       e.local = local;
       e.origin = origin;
     }
@@ -277,7 +275,8 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
     const ObjectId target = it->second.target;
     const bool deep = it->second.deep;
     const std::shared_ptr<const ObserverFn> fn = it->second.fn;
-    const auto& all = by_unit[static_cast<unsigned>(it->second.unit)];
+    const std::span<const ChangeEvent> all =
+        by_unit[static_cast<unsigned>(it->second.unit)].events();
     std::optional<Ancestry> ancestry;
     if (deep) ancestry.emplace(*this, target);
     auto wanted_event = [&](const ChangeEvent& e) {
@@ -297,11 +296,15 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
       ++observer_errors_;  // swallowed: weft's state is already final
     }
   }
-  // The buffer back for the next batch, unless a callback's batch took it.
+  // The buffers back for the next batch, unless a callback's batch took them.
   if (touched_.empty()) {
     changed.clear();
     touched_.swap(changed);
   }
+  // (A callback's own batch, if any, has ended and left its buffers there:
+  // either set will do.)
+  for (EventBuffer& b : by_unit) b.clear();
+  by_unit.swap(event_buffers_);
 }
 
 }  // namespace detail::doc

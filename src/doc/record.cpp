@@ -169,23 +169,27 @@ result<T> fail(errc e) {
 
 class RecordReader {
  public:
-  explicit RecordReader(Reader& r) : r_(r) {}
+  // Reads into `t`, whose ops vector (cleared) keeps its capacity: a replica
+  // applying keystrokes decodes each into the storage of the previous one.
+  RecordReader(Reader& r, TxRecord& t) : r_(r), t_(t) {
+    t_.deps = VersionVector{};
+    t_.ops.clear();
+  }
 
-  result<TxRecord> read() {
+  result<void> read() {
     if (auto ok = header(); !ok) return ok.error();
     t_.ops.reserve(nops_);
     own_ = t_.first;
     for (std::size_t i = 0; i < nops_; ++i) {
-      auto op = read_op();
-      if (!op) return op.error();
-      const std::uint64_t w = op->width();
+      Op& op = t_.ops.emplace_back();  // built in place; the record is dropped on error
+      if (auto ok = read_op(op); !ok) return ok.error();
+      const std::uint64_t w = op.width();
       if (w > kMaxClock - own_) return errc::clock_overflow;
       own_ += w;
-      t_.ops.push_back(std::move(*op));
     }
     t_.width = own_ - t_.first;
     if (t_.last() >= kMaxClock) return errc::clock_overflow;  // its author's next edit must fit
-    return std::move(t_);
+    return {};
   }
 
  private:
@@ -306,25 +310,30 @@ class RecordReader {
   }
   result<std::string> key() { return decode_value<std::string>(r_); }
 
-  result<Op> read_op() {
+  // `op`: the record's last op, default-constructed.
+  result<void> read_op(Op& op) {
     auto head = r_.u8();
     if (!head) return head.error();
     const std::uint8_t kind = *head & 0x0F;
     if (kind >= std::variant_size_v<OpBody> || (*head & 0xC0) != 0) return errc::invalid_value;
-    Op op;
+    const Op* prev = t_.ops.size() > 1 ? &t_.ops[t_.ops.size() - 2] : nullptr;
     if ((*head & kSameTarget) != 0) {
-      if (t_.ops.empty() || (*head & kNestedTarget) != 0) return errc::invalid_value;
-      op.target = t_.ops.back().target;
+      if (prev == nullptr || (*head & kNestedTarget) != 0) return errc::invalid_value;
+      op.target = prev->target;
     } else {
       auto ok = *head & kNestedTarget ? nested_target(op.target) : root_target(op.target);
       if (!ok) return ok.error();
-      if (!t_.ops.empty() && t_.ops.back().target == op.target) return errc::non_canonical;
+      if (prev != nullptr && prev->target == op.target) return errc::non_canonical;
     }
-    auto body = read_body(kind);
-    if (!body) return body.error();
-    op.body = std::move(*body);
+    if (kind == 2) {  // a text insert, most ops by far: read into place
+      if (auto ok = text_insert(op.body.emplace<TextInsert>()); !ok) return ok.error();
+    } else {
+      auto body = read_body(kind);
+      if (!body) return body.error();
+      op.body = std::move(*body);
+    }
     if (!targets(op.body, op.target.kind)) return errc::invalid_value;
-    return op;
+    return {};
   }
   result<ObjectKind> object_kind() {
     auto k = r_.u8();
@@ -372,8 +381,6 @@ class RecordReader {
         b.key = std::move(*k), b.supersedes = std::move(*s);
         return OpBody(std::move(b));
       }
-      case 2:
-        return text_insert();
       case 3:
         return list_insert();
       case 4: {
@@ -446,8 +453,7 @@ class RecordReader {
     if (!right) return right.error();
     return std::pair{left, *right};
   }
-  result<OpBody> text_insert() {
-    TextInsert b;
+  result<void> text_insert(TextInsert& b) {
     auto o = origins();
     if (!o) return o.error();
     auto s = key();
@@ -456,7 +462,7 @@ class RecordReader {
     if (n == 0 || n > 0x7FFFFFFFu) return errc::invalid_value;
     std::tie(b.left, b.right) = *o;
     b.text = std::move(*s), b.len = static_cast<std::uint32_t>(n);
-    return OpBody(std::move(b));
+    return {};
   }
   result<OpBody> list_insert() {
     ListInsert b;
@@ -476,7 +482,7 @@ class RecordReader {
   }
 
   Reader& r_;
-  TxRecord t_;
+  TxRecord& t_;
   boost::container::small_vector<ReplicaId, 4> table_;
   std::size_t nops_ = 0;
   std::uint64_t own_ = 0;  // the first dot of the op being read
@@ -534,6 +540,13 @@ Bytes frame_update(std::span<const std::span<const std::uint8_t>> records) {
 }
 
 result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated) {
+  std::vector<Received> out;
+  if (auto ok = decode_update(bytes, inflated, out); !ok) return ok.error();
+  return out;
+}
+
+result<void> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated,
+                           std::vector<Received>& out) {
   auto r = open_frame(bytes, TypeTag::doc_update);
   if (!r && r.error() == errc::wrong_type) {
     auto packed = open_frame(bytes, TypeTag::doc_update_deflated);
@@ -551,16 +564,17 @@ result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes,
   const std::span<const std::uint8_t> payload = r->input();
   auto n = r->count(8);  // a record is at least 8 bytes (header 3, op 5)
   if (!n) return n.error();
-  std::vector<Received> out;
+  // The records already in `out` are reused, those beyond `n` dropped.
+  if (out.size() > *n) out.resize(*n);
   out.reserve(*n);
   for (std::size_t i = 0; i < *n; ++i) {
     const std::size_t start = r->position();
-    auto t = RecordReader(*r).read();
-    if (!t) return t.error();
-    out.push_back({std::move(*t), payload.subspan(start, r->position() - start)});
+    Received& rec = i < out.size() ? out[i] : out.emplace_back();
+    if (auto ok = RecordReader(*r, rec.record).read(); !ok) return ok.error();
+    rec.bytes = payload.subspan(start, r->position() - start);
   }
   if (auto end = r->expect_end(); !end) return end.error();
-  return out;
+  return {};
 }
 
 }  // namespace weft::detail::doc

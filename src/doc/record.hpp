@@ -74,5 +74,10 @@ struct Received {
 // `inflated` keeps a deflated payload alive: the records' bytes point into it
 // or into `bytes`.
 result<std::vector<Received>> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated);
+// The same into `out`, whose records' storage is reused (a replica applying
+// one keystroke after another allocates nothing for them). On an error `out`
+// holds partly decoded records: only for reuse.
+result<void> decode_update(std::span<const std::uint8_t> bytes, Bytes& inflated,
+                           std::vector<Received>& out);
 
 }  // namespace weft::detail::doc
