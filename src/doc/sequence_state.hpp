@@ -62,18 +62,17 @@ class SequenceState final : private seq::ChangeSink<Store> {
     const auto [left, right] = engine_.local_origins(counter);
     return TextInsert{left, right, std::string(utf8), len};
   }
-  // Erases `count` units at `pos`; one delete op per run of targets.
-  std::vector<SeqDelete> erase_local(std::uint64_t pos, std::uint64_t count, unsigned unit,
-                                     std::uint64_t counter) {
+  // Erases `count` units at `pos`; hands `each` one delete op per run of targets.
+  template <class Each>
+  void erase_local(std::uint64_t pos, std::uint64_t count, unsigned unit, std::uint64_t counter,
+                   Each&& each) {
     engine_.set_next_counter(counter);
     const OpRange r = engine_.erase(unit, pos, count);
-    std::vector<SeqDelete> out;
-    if (r.count == 0) return out;
-    for (const seq::WireOp& op :
-         engine_.ops_between(engine_.replica(), counter, counter + r.count - 1)) {
-      out.push_back({op.target, static_cast<std::uint32_t>(op.len), op.dir < 0});
-    }
-    return out;
+    if (r.count == 0) return;
+    engine_.for_each_local_delete_since(
+        counter, [&](const Dot& target, std::uint64_t len, bool backward) {
+          each(SeqDelete{target, static_cast<std::uint32_t>(len), backward});
+        });
   }
 
   // --- remote ops. can_apply: every element the op names is here or in

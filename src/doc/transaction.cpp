@@ -60,7 +60,7 @@ Bytes Transaction::commit() {
 
 // What only an edit needs; the kind and a root name's kind are checked once,
 // by the handle's view (ObjectView's constructor).
-ObjectId Transaction::checked(const ObjectId& id) const {
+void Transaction::check(const ObjectId& id) const {
   if (done_) throw std::logic_error("weft::Transaction: already committed");
   if (id.is_root()) {
     if (id.root.empty()) throw std::invalid_argument("weft::Doc: empty root name");
@@ -68,12 +68,13 @@ ObjectId Transaction::checked(const ObjectId& id) const {
   } else if (doc_->impl_->find(id) == nullptr) {
     throw std::invalid_argument("weft::Doc: unknown nested object");
   }
-  return id;
 }
 
-#define WEFT_ROOT(Ref, fn, kind)                                          \
-  Ref Transaction::fn(std::string_view root) {                            \
-    return Ref(*this, checked(ObjectId::named(std::string(root), kind))); \
+#define WEFT_ROOT(Ref, fn, kind)                            \
+  Ref Transaction::fn(std::string_view root) {              \
+    ObjectId id = ObjectId::named(std::string(root), kind); \
+    check(id);                                              \
+    return Ref(*this, std::move(id));                       \
   }
 WEFT_ROOT(MapRef, map, ObjectKind::map)
 WEFT_ROOT(TextRef, text, ObjectKind::text)
@@ -85,22 +86,28 @@ WEFT_ROOT(SetRef, set, ObjectKind::set)
 #undef WEFT_ROOT
 
 MapRef Transaction::map(const ObjectId& id) {
-  return MapRef(*this, checked(id));
+  check(id);
+  return MapRef(*this, id);
 }
 TextRef Transaction::text(const ObjectId& id) {
-  return TextRef(*this, checked(id));
+  check(id);
+  return TextRef(*this, id);
 }
 ListRef Transaction::list(const ObjectId& id) {
-  return ListRef(*this, checked(id));
+  check(id);
+  return ListRef(*this, id);
 }
 CounterRef Transaction::counter(const ObjectId& id) {
-  return CounterRef(*this, checked(id));
+  check(id);
+  return CounterRef(*this, id);
 }
 RegisterRef Transaction::register_at(const ObjectId& id) {
-  return RegisterRef(*this, checked(id));
+  check(id);
+  return RegisterRef(*this, id);
 }
 SetRef Transaction::set(const ObjectId& id) {
-  return SetRef(*this, checked(id));
+  check(id);
+  return SetRef(*this, id);
 }
 
 // --- map ---
@@ -162,9 +169,10 @@ void TextRef::erase(std::size_t pos, std::size_t count, PositionUnit unit) {
     return;
   }
   m.touch(id_, o);
-  for (auto& op : text.erase_local(pos, count, static_cast<unsigned>(unit), m.next_dot().counter)) {
-    m.record_local(Op{id_, op});
-  }
+  text.erase_local(pos, count, static_cast<unsigned>(unit), m.next_dot().counter,
+                   [&](const detail::doc::SeqDelete& op) {
+                     m.record_local(Op{id_, op});
+                   });
 }
 
 // --- list ---
@@ -207,9 +215,9 @@ void ListRef::erase(std::size_t pos, std::size_t count) {
     return;
   }
   m.touch(id_, o);
-  for (auto& op : list.erase_local(pos, count, 0, m.next_dot().counter)) {
+  list.erase_local(pos, count, 0, m.next_dot().counter, [&](const detail::doc::SeqDelete& op) {
     m.record_local(Op{id_, op});
-  }
+  });
 }
 
 // --- counter ---

@@ -165,8 +165,8 @@ class Transaction {
   friend class ObjectHandle;
   Transaction(Doc& doc, std::string origin) : doc_(&doc), origin_(std::move(origin)) {}
   // Checks what only an edit needs (the transaction is open, the root name is
-  // valid, a nested object exists); returns the id.
-  ObjectId checked(const ObjectId& id) const;
+  // valid, a nested object exists).
+  void check(const ObjectId& id) const;
 
   Doc* doc_;
   std::string origin_;

@@ -214,10 +214,22 @@ class Engine {
   // its content is at op.content_off in `content`.
   template <class Content>
   void integrate_hosted(const WireOp& op, const Content& content);
-  // The ops of replica `id` with counters in [lo, hi], in counter order (a
-  // local erase reads back the delete runs it made).
-  [[nodiscard]] std::vector<WireOp> ops_between(ReplicaId id, std::uint64_t lo,
-                                                std::uint64_t hi) const;
+  // The delete runs of this replica's own counters from `lo` on, oldest first,
+  // as fn(target, len, backward): the tail of its log, so a local erase reads
+  // back what it just made in O(runs made), with no search and no allocation.
+  template <class F>
+  void for_each_local_delete_since(std::uint64_t lo, F&& fn) const {
+    const auto& dels = reps_[0].dels;
+    std::size_t i = dels.size();
+    while (i > 0 && dels[i - 1].counter + dels[i - 1].len > lo) --i;
+    for (; i < dels.size(); ++i) {
+      const DelRun& d = dels[i];
+      const std::uint64_t skip = lo > d.counter ? lo - d.counter : 0;  // a run merged into
+      const std::uint64_t target = d.dir() == 1 ? d.target + skip : d.target - skip;
+      const std::uint64_t len = d.len - skip;
+      fn(Dot{reps_[d.target_replica()].id, target}, len, len > 1 && d.dir() < 0);
+    }
+  }
   // The origins of this replica's element `counter` (an element it inserted):
   // what a local insert starting there was placed between.
   [[nodiscard]] std::pair<Dot, Dot> local_origins(std::uint64_t counter) const {
