@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "port_file.hpp"
+#include "cli/access_tokens.hpp"
+#include "cli/port_file.hpp"
 #include "weft/encoding/reader.hpp"
 #include "weft/storage/sqlite_storage.hpp"
 
@@ -11,16 +12,6 @@ namespace weft::peer {
 namespace {
 
 constexpr auto kTickInterval = std::chrono::milliseconds(50);
-
-// Compares without an early exit so the time taken does not tell how much of
-// a guessed token was right.
-bool same_token(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  }
-  return diff == 0;
-}
 
 const char* event_name(SyncEvent::Kind kind) {
   switch (kind) {
@@ -84,18 +75,7 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
   net_options.tls.certificate_file = options.tls_cert;
   net_options.tls.private_key_file = options.tls_key;
   net_options.tls.require_client_certificate = options.tls_require_client_cert;
-  if (!options.accept_tokens.empty()) {
-    // The identity records the access level only; the token itself stays out of logs.
-    net_options.authenticate =
-        [tokens = options.accept_tokens](const net::AuthRequest& request) -> result<std::string> {
-      for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (same_token(tokens[i].token, request.token)) {
-          return std::string(tokens[i].read_only ? "ro#" : "rw#") + std::to_string(i);
-        }
-      }
-      return make_error_code(boost::system::errc::permission_denied);
-    };
-  }
+  net_options.authenticate = cli::token_authenticator(options.accept_tokens);
   transport_ = std::make_unique<net::NetTransport>(io, std::move(net_options));
   if (log_) {
     transport_->on_connect_failed = [this](const net::Endpoint& where,
@@ -154,9 +134,7 @@ PeerNode::~PeerNode() {
 }
 
 Access PeerNode::access_for(PeerId peer) const {
-  const auto info = transport_->peer_info(peer);
-  if (info && info->inbound && info->identity.starts_with("ro#")) return Access::read;
-  return Access::read_write;
+  return cli::access_of_identity(transport_->peer_info(peer));
 }
 
 result<void> PeerNode::start(const std::function<void(const std::string&)>& on_listening,
@@ -190,7 +168,7 @@ result<void> PeerNode::start(const std::function<void(const std::string&)>& on_l
     endpoint.port = *port;
     bound.push_back(net::to_string(endpoint));
   }
-  if (!options_.port_file.empty() && !write_port_file(options_.port_file, bound, error)) {
+  if (!options_.port_file.empty() && !cli::write_port_file(options_.port_file, bound, error)) {
     transport_->close();
     return make_error_code(boost::system::errc::io_error);
   }
