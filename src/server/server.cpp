@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cli/access_tokens.hpp"
+#include "cli/net_setup.hpp"
 #include "cli/port_file.hpp"
 #include "weft/storage/persistent_doc.hpp"
 #include "weft/storage/sqlite_storage.hpp"
@@ -45,10 +46,8 @@ Server::Server(boost::asio::io_context& io, const ServerOptions& options, std::o
       store_(open_store(options.data)),
       tick_timer_(io) {
   net::NetOptions net_options;
-  net_options.tls.ca_file = options.tls_ca;
-  net_options.tls.certificate_file = options.tls_cert;
-  net_options.tls.private_key_file = options.tls_key;
-  net_options.tls.require_client_certificate = options.tls_require_client_cert;
+  net_options.tls = cli::tls_options(options.tls_ca, options.tls_cert, options.tls_key,
+                                     options.tls_require_client_cert);
   net_options.authenticate = cli::token_authenticator(options.accept_tokens);
   net_options.reconnect.enabled = false;  // we never dial
   transport_ = std::make_unique<net::NetTransport>(io, std::move(net_options));
@@ -59,16 +58,10 @@ Server::Server(boost::asio::io_context& io, const ServerOptions& options, std::o
   }
   counting_ = std::make_unique<CountingTransport>(*transport_);
 
-  SyncOptions sync_options{.anti_entropy_interval_ms = options.anti_entropy_ms};
-  if (options.peer_messages_per_s) {
-    sync_options.limits.messages_per_second = static_cast<double>(*options.peer_messages_per_s);
-  }
-  if (options.peer_bytes_per_s) {
-    sync_options.limits.bytes_per_second = static_cast<double>(*options.peer_bytes_per_s);
-  }
-  if (options.peer_snapshot_interval) {
-    sync_options.limits.snapshot_interval_ms = *options.peer_snapshot_interval;
-  }
+  const SyncOptions sync_options{
+      .anti_entropy_interval_ms = options.anti_entropy_ms,
+      .limits = cli::peer_limits(options.peer_messages_per_s, options.peer_bytes_per_s,
+                                 options.peer_snapshot_interval)};
   host_ = std::make_unique<SyncHost>(*counting_, sync_options);
   host_->access = [this](PeerId peer, std::string_view) {
     return cli::access_of_identity(transport_->peer_info(peer));
@@ -134,28 +127,11 @@ void Server::register_metrics() {
 
 result<void> Server::start(const std::function<void(const std::string&)>& announce,
                            std::string& error) {
-  std::vector<net::Endpoint> listens;
-  for (const auto& url : options_.listen) {
-    auto endpoint = net::parse_endpoint(url);
-    if (!endpoint) {
-      error = "bad --listen URL '" + url + "': " + endpoint.error().message();
-      return endpoint.error();
-    }
-    listens.push_back(std::move(*endpoint));
-  }
-  std::vector<std::string> bound;
-  for (auto& endpoint : listens) {
-    auto port = transport_->listen(endpoint);
-    if (!port) {
-      error = "cannot listen on " + net::to_string(endpoint) + ": " + port.error().message();
-      transport_->close();
-      return port.error();
-    }
-    endpoint.port = *port;
-    bound.push_back("listening " + net::to_string(endpoint));
-  }
-  std::vector<std::string> urls;
-  for (const auto& line : bound) urls.push_back(line.substr(line.find(' ') + 1));
+  auto listening = cli::listen_all(*transport_, options_.listen, error);
+  if (!listening) return listening.error();
+  std::vector<std::string> urls = *listening;
+  std::vector<std::string> bound;  // what `announce` gets
+  for (const auto& url : urls) bound.push_back("listening " + url);
   if (!options_.metrics.empty()) {
     endpoint_ = std::make_unique<MetricsEndpoint>(io_, [this] { return metrics_.render(); });
     auto port = endpoint_->listen(options_.metrics);

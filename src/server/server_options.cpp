@@ -22,19 +22,9 @@ Setter text(std::string ServerOptions::*field) {
   };
 }
 
-Setter positive(std::uint64_t ServerOptions::*field) {
-  return [field](ServerOptions& o, std::string_view v, std::string& error) {
-    std::uint64_t n = 0;
-    if (!cli::parse_number(v, n) || n == 0) {
-      error = "needs a positive number, got '" + std::string(v) + "'";
-      return false;
-    }
-    o.*field = n;
-    return true;
-  };
-}
-
-Setter optional_positive(std::optional<std::uint64_t> ServerOptions::*field) {
+// A positive number, into a plain or an optional field.
+template <typename Field>
+Setter positive(Field ServerOptions::*field) {
   return [field](ServerOptions& o, std::string_view v, std::string& error) {
     std::uint64_t n = 0;
     if (!cli::parse_number(v, n) || n == 0) {
@@ -75,9 +65,9 @@ const std::map<std::string_view, Setter>& valued_flags() {
       {"--tls-key", text(&ServerOptions::tls_key)},
       {"--idle-ms", positive(&ServerOptions::idle_ms)},
       {"--anti-entropy-ms", positive(&ServerOptions::anti_entropy_ms)},
-      {"--peer-messages-per-s", optional_positive(&ServerOptions::peer_messages_per_s)},
-      {"--peer-bytes-per-s", optional_positive(&ServerOptions::peer_bytes_per_s)},
-      {"--peer-snapshot-interval-ms", optional_positive(&ServerOptions::peer_snapshot_interval)},
+      {"--peer-messages-per-s", positive(&ServerOptions::peer_messages_per_s)},
+      {"--peer-bytes-per-s", positive(&ServerOptions::peer_bytes_per_s)},
+      {"--peer-snapshot-interval-ms", positive(&ServerOptions::peer_snapshot_interval)},
   };
   return flags;
 }
