@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -22,6 +23,16 @@ void edit_and_converge(Process& a, Process& b, const std::string& expected_a_the
   REQUIRE(wait_text(b, "A1", kSettle));
   REQUIRE(b.command("append B2") == "ok");
   REQUIRE(wait_text(a, expected_a_then_b, kSettle));
+}
+
+// A new server on `dir` serves each document with its text, to a fresh client.
+void expect_served(const TempDir& dir, const std::map<std::string, std::string>& texts) {
+  ServerProcess server(dir);
+  for (const auto& [doc, text] : texts) {
+    INFO(doc);
+    auto fresh = start_client(dir, server.url(), doc);
+    CHECK(wait_text(*fresh, text, kSettle));
+  }
 }
 
 }  // namespace
@@ -71,11 +82,7 @@ TEST_CASE("a server killed and restarted on the same --data serves everything ac
     REQUIRE(server.wait_metric_at_least("weft_server_updates_applied_total", 4, kSettle));
     server.process().kill_hard();  // no flush, no goodbye: only what is on disk counts
   }
-  ServerProcess again(dir);
-  auto fresh = start_client(dir, again.url(), "notes");
-  auto fresh_c = start_client(dir, again.url(), "second");
-  CHECK(wait_text(*fresh, "A1B2A4", kSettle));
-  CHECK(wait_text(*fresh_c, "C3", kSettle));
+  expect_served(dir, {{"notes", "A1B2A4"}, {"second", "C3"}});
 }
 
 TEST_CASE("an idle document is evicted and reloaded intact", "[evict]") {
@@ -116,11 +123,7 @@ TEST_CASE("SIGTERM flushes every open document and exits 0", "[sigterm]") {
     CHECK(server.process().terminate(Millis(10'000)) == 0);
   }
   // The store was closed cleanly (its lock released): a new server opens it.
-  ServerProcess again(dir);
-  auto one = start_client(dir, again.url(), "one");
-  auto two = start_client(dir, again.url(), "two");
-  CHECK(wait_text(*one, "first", kSettle));
-  CHECK(wait_text(*two, "second", kSettle));
+  expect_served(dir, {{"one", "first"}, {"two", "second"}});
 }
 
 TEST_CASE("the metrics endpoint serves every documented metric in Prometheus text", "[metrics]") {

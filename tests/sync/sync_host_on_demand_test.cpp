@@ -27,6 +27,16 @@ struct Pair {
       server->add_document(std::string(name), *doc);
     };
   }
+  // An edit made on the client and published, as an application does.
+  void edit(Doc& doc, const std::string& name, std::size_t pos, const std::string& text) {
+    Bytes update;
+    {
+      auto tx = doc.transact();
+      tx.text("body").insert(pos, text);
+      update = tx.commit();
+    }
+    client->publish(name, update);
+  }
   void settle() {
     for (int i = 0; i < 4; ++i) {
       net.advance(1000);
@@ -50,16 +60,23 @@ std::string text_of(const Doc& doc) {
   return doc.text(body()).to_string();
 }
 
+// A client replica holding `text`.
+std::unique_ptr<Doc> doc_with(std::uint64_t replica, const std::string& text) {
+  auto doc = std::make_unique<Doc>(ReplicaId{replica});
+  if (!text.empty()) {
+    auto tx = doc->transact();
+    tx.text("body").insert(0, text);
+  }
+  return doc;
+}
+
 }  // namespace
 
 TEST_CASE("a greeting for a document not hosted is reported and can be served at once",
           "[sync][host]") {
   Pair p;
-  Doc notes(ReplicaId{1});
-  {
-    auto tx = notes.transact();
-    tx.text("body").insert(0, "hello");
-  }
+  auto owned = doc_with(1, "hello");
+  Doc& notes = *owned;
   p.client->add_document("notes", notes);
   p.net.connect(p.server_node, p.client_node);
   p.settle();
@@ -72,13 +89,7 @@ TEST_CASE("a greeting for a document not hosted is reported and can be served at
   CHECK(p.server->peers_hosting("other") == 0);
 
   // Live edits flow both ways once hosted.
-  Bytes update;
-  {
-    auto tx = notes.transact();
-    tx.text("body").insert(5, " world");
-    update = tx.commit();
-  }
-  p.client->publish("notes", update);
+  p.edit(notes, "notes", 5, " world");
   p.settle();
   CHECK(text_of(*p.stored["notes"]) == "hello world");
 }
@@ -86,8 +97,8 @@ TEST_CASE("a greeting for a document not hosted is reported and can be served at
 TEST_CASE("a declined greeting leaves the document absent, and nothing is loaded", "[sync][host]") {
   Pair p;
   p.refuse = true;
-  Doc notes(ReplicaId{1});
-  p.client->add_document("notes", notes);
+  auto notes = doc_with(1, "");
+  p.client->add_document("notes", *notes);
   p.net.connect(p.server_node, p.client_node);
   p.settle();
   CHECK(p.asked.size() == 1);  // told absent: the client stops greeting it
@@ -97,12 +108,8 @@ TEST_CASE("a declined greeting leaves the document absent, and nothing is loaded
 
 TEST_CASE("remove_document forgets a document; a later greeting loads it again", "[sync][host]") {
   Pair p;
-  Doc notes(ReplicaId{1});
-  {
-    auto tx = notes.transact();
-    tx.text("body").insert(0, "kept");
-  }
-  p.client->add_document("notes", notes);
+  auto notes = doc_with(1, "kept");
+  p.client->add_document("notes", *notes);
   p.net.connect(p.server_node, p.client_node);
   p.settle();
   REQUIRE(text_of(*p.stored["notes"]) == "kept");
@@ -129,9 +136,10 @@ TEST_CASE("remove_document forgets a document; a later greeting loads it again",
 TEST_CASE("remove_document while a peer is connected: its messages about it are ignored",
           "[sync][host]") {
   Pair p;
-  Doc notes(ReplicaId{1});
-  Doc other(ReplicaId{2});
-  p.client->add_document("notes", notes);
+  auto notes = doc_with(1, "");
+  auto owned_other = doc_with(2, "");
+  Doc& other = *owned_other;
+  p.client->add_document("notes", *notes);
   p.client->add_document("other", other);
   p.net.connect(p.server_node, p.client_node);
   p.settle();
@@ -140,13 +148,7 @@ TEST_CASE("remove_document while a peer is connected: its messages about it are 
   p.stored.erase("notes");
   // Anti-entropy runs with the document gone: summaries differ, the client greets it
   // again, and it is loaded again; "other" keeps syncing throughout.
-  Bytes update;
-  {
-    auto tx = other.transact();
-    tx.text("body").insert(0, "x");
-    update = tx.commit();
-  }
-  p.client->publish("other", update);
+  p.edit(other, "other", 0, "x");
   p.settle();
   CHECK(text_of(*p.stored["other"]) == "x");
   CHECK(p.stored.count("notes") == 1);
