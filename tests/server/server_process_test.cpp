@@ -120,6 +120,13 @@ TEST_CASE("SIGTERM flushes every open document and exits 0", "[sigterm]") {
     REQUIRE(b->command("append second") == "ok");
     REQUIRE(server.wait_metric_at_least("weft_server_updates_applied_total", 2, kSettle));
     REQUIRE(server.scrape().at("weft_server_documents_open") == 2);
+    // One server per --data: a second one is refused while this one runs.
+    Process second(server_binary(),
+                   {"--listen", "tcp://127.0.0.1:0", "--data", dir.path() + "/data"},
+                   dir.path() + "/second.log");
+    CHECK(second.wait(Millis(10'000)) == 1);
+    CHECK(second.log_tail().find("cannot open " + dir.path() + "/data/weft.db") !=
+          std::string::npos);
     CHECK(server.process().terminate(Millis(10'000)) == 0);
   }
   // The store was closed cleanly (its lock released): a new server opens it.
