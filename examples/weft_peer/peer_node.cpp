@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "port_file.hpp"
+#include "cli/access_tokens.hpp"
+#include "cli/net_setup.hpp"
+#include "cli/port_file.hpp"
 #include "weft/encoding/reader.hpp"
 #include "weft/storage/sqlite_storage.hpp"
 
@@ -11,16 +13,6 @@ namespace weft::peer {
 namespace {
 
 constexpr auto kTickInterval = std::chrono::milliseconds(50);
-
-// Compares without an early exit so the time taken does not tell how much of
-// a guessed token was right.
-bool same_token(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  }
-  return diff == 0;
-}
 
 const char* event_name(SyncEvent::Kind kind) {
   switch (kind) {
@@ -80,22 +72,9 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
   net_options.token = options.token;
   net_options.reconnect.max_delay_ms = options.reconnect_max_ms;
   net_options.reconnect.initial_delay_ms = std::min<std::uint32_t>(100, options.reconnect_max_ms);
-  net_options.tls.ca_file = options.tls_ca;
-  net_options.tls.certificate_file = options.tls_cert;
-  net_options.tls.private_key_file = options.tls_key;
-  net_options.tls.require_client_certificate = options.tls_require_client_cert;
-  if (!options.accept_tokens.empty()) {
-    // The identity records the access level only; the token itself stays out of logs.
-    net_options.authenticate =
-        [tokens = options.accept_tokens](const net::AuthRequest& request) -> result<std::string> {
-      for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (same_token(tokens[i].token, request.token)) {
-          return std::string(tokens[i].read_only ? "ro#" : "rw#") + std::to_string(i);
-        }
-      }
-      return make_error_code(boost::system::errc::permission_denied);
-    };
-  }
+  net_options.tls = cli::tls_options(options.tls_ca, options.tls_cert, options.tls_key,
+                                     options.tls_require_client_cert);
+  net_options.authenticate = cli::token_authenticator(options.accept_tokens);
   transport_ = std::make_unique<net::NetTransport>(io, std::move(net_options));
   if (log_) {
     transport_->on_connect_failed = [this](const net::Endpoint& where,
@@ -115,16 +94,10 @@ PeerNode::PeerNode(boost::asio::io_context& io, const PeerOptions& options, std:
     if (on_remote_change) on_remote_change({});
   };
 
-  SyncOptions sync_options{.anti_entropy_interval_ms = options.anti_entropy_ms};
-  if (options.peer_messages_per_s) {
-    sync_options.limits.messages_per_second = static_cast<double>(*options.peer_messages_per_s);
-  }
-  if (options.peer_bytes_per_s) {
-    sync_options.limits.bytes_per_second = static_cast<double>(*options.peer_bytes_per_s);
-  }
-  if (options.peer_snapshot_interval) {
-    sync_options.limits.snapshot_interval_ms = *options.peer_snapshot_interval;
-  }
+  const SyncOptions sync_options{
+      .anti_entropy_interval_ms = options.anti_entropy_ms,
+      .limits = cli::peer_limits(options.peer_messages_per_s, options.peer_bytes_per_s,
+                                 options.peer_snapshot_interval)};
   host_ = std::make_unique<SyncHost>(*transport_, sync_options);
   host_->access = [this](PeerId peer, std::string_view) { return access_for(peer); };
   host_->add_document(options_.doc, *synced_);
@@ -154,23 +127,12 @@ PeerNode::~PeerNode() {
 }
 
 Access PeerNode::access_for(PeerId peer) const {
-  const auto info = transport_->peer_info(peer);
-  if (info && info->inbound && info->identity.starts_with("ro#")) return Access::read;
-  return Access::read_write;
+  return cli::access_of_identity(transport_->peer_info(peer));
 }
 
 result<void> PeerNode::start(const std::function<void(const std::string&)>& on_listening,
                              std::string& error) {
-  std::vector<net::Endpoint> listens;
   std::vector<net::Endpoint> connects;
-  for (const auto& url : options_.listen) {
-    auto endpoint = net::parse_endpoint(url);
-    if (!endpoint) {
-      error = "bad --listen URL '" + url + "': " + endpoint.error().message();
-      return endpoint.error();
-    }
-    listens.push_back(std::move(*endpoint));
-  }
   for (const auto& url : options_.connect) {
     auto endpoint = net::parse_endpoint(url);
     if (!endpoint) {
@@ -179,18 +141,10 @@ result<void> PeerNode::start(const std::function<void(const std::string&)>& on_l
     }
     connects.push_back(std::move(*endpoint));
   }
-  std::vector<std::string> bound;
-  for (auto& endpoint : listens) {
-    auto port = transport_->listen(endpoint);
-    if (!port) {
-      error = "cannot listen on " + net::to_string(endpoint) + ": " + port.error().message();
-      transport_->close();
-      return port.error();
-    }
-    endpoint.port = *port;
-    bound.push_back(net::to_string(endpoint));
-  }
-  if (!options_.port_file.empty() && !write_port_file(options_.port_file, bound, error)) {
+  auto listening = cli::listen_all(*transport_, options_.listen, error);
+  if (!listening) return listening.error();
+  const std::vector<std::string>& bound = *listening;
+  if (!options_.port_file.empty() && !cli::write_port_file(options_.port_file, bound, error)) {
     transport_->close();
     return make_error_code(boost::system::errc::io_error);
   }

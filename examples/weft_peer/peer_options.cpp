@@ -1,37 +1,9 @@
 #include "peer_options.hpp"
 
-#include <charconv>
+#include "cli/parse_number.hpp"
 
 namespace weft::peer {
-namespace {
-
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-  if (text.empty()) return false;
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    text.remove_prefix(2);
-    base = 16;
-  }
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out, base);
-  return ec == std::errc{} && ptr == end;
-}
-
-}  // namespace
-
-std::optional<AcceptedToken> parse_accepted_token(std::string_view spec) {
-  AcceptedToken result;
-  if (spec.ends_with(":ro")) {
-    result.read_only = true;
-    spec.remove_suffix(3);
-  } else if (spec.ends_with(":rw")) {
-    spec.remove_suffix(3);
-  }
-  if (spec.empty()) return std::nullopt;
-  result.token = std::string(spec);
-  return result;
-}
+using cli::parse_number;
 
 std::optional<PeerOptions> parse_options(const std::vector<std::string_view>& args,
                                          std::string& error) {

@@ -8,16 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/access_tokens.hpp"
 #include "weft/encoding/error.hpp"
 
 namespace weft::peer {
 
-// One `--accept-token TOKEN[:ro]`: a token an inbound peer may present, and
-// whether it grants read-only access (":ro") or read-write (no suffix, ":rw").
-struct AcceptedToken {
-  std::string token;
-  bool read_only = false;
-};
+// Shared with weft-server (src/cli/).
+using cli::AcceptedToken;
+using cli::parse_accepted_token;
 
 struct PeerOptions {
   std::string doc = "main";                  // --doc NAME
@@ -51,8 +49,5 @@ struct PeerOptions {
 
 // The --help text of the shared flags (each program adds its own usage line).
 [[nodiscard]] std::string options_help();
-
-// Parses "TOKEN", "TOKEN:ro" or "TOKEN:rw". Empty token: nullopt.
-[[nodiscard]] std::optional<AcceptedToken> parse_accepted_token(std::string_view spec);
 
 }  // namespace weft::peer

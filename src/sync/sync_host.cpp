@@ -44,6 +44,19 @@ void SyncHost::add_document(std::string name, SyncDocument& doc) {
   }
 }
 
+void SyncHost::remove_document(std::string_view name) {
+  auto it = docs_.find(name);
+  if (it == docs_.end()) return;
+  for (auto& [peer, session] : sessions_) session->remove_document(name);
+  docs_.erase(it);
+}
+
+std::size_t SyncHost::peers_hosting(std::string_view doc) const {
+  std::size_t count = 0;
+  for (const auto& [peer, session] : sessions_) count += session->peer_hosts(doc) ? 1 : 0;
+  return count;
+}
+
 void SyncHost::add_presence(std::string doc, Presence& presence) {
   auto [it, added] = presences_.try_emplace(std::move(doc), &presence);
   if (!added && it->second != &presence) {
@@ -148,6 +161,13 @@ void SyncHost::drain_events(PeerId peer, SyncSession& session) {
       }
     }
     closed |= event.kind == SyncEvent::Kind::closed;
+    if (event.kind == SyncEvent::Kind::unhosted && on_unhosted) {
+      try {
+        on_unhosted(peer, event.doc);
+      } catch (...) {
+        // As for on_event: a failed load must not unwind through our sessions.
+      }
+    }
     if (on_event) {
       try {
         on_event(peer, event);

@@ -49,6 +49,24 @@ void SyncSession::add_presence(std::string name, Presence& presence, Access acce
   if (started_ && !closed_) send_presence_states(it->first, state);
 }
 
+void SyncSession::remove_document(std::string_view name) {
+  auto it = docs_.find(name);
+  if (it == docs_.end() || it->second.doc == nullptr) return;
+  // Out of the summary now: a refresh would read the document we no longer hold.
+  summary_.replace(it->first, it->second.summary_part, 0);
+  std::erase(stale_, it);
+  std::erase(unanswered_, it);
+  if (it->second.presence != nullptr) {
+    DocState kept;
+    kept.presence = it->second.presence;
+    kept.access = it->second.access;
+    it->second = kept;
+    return;
+  }
+  std::erase(bucket_members_[SyncSummary::bucket_of(it->first)], it);
+  docs_.erase(it);
+}
+
 void SyncSession::start(std::uint64_t now_ms) {
   if (closed_ || started_) return;
   started_ = true;
@@ -133,6 +151,12 @@ Access SyncSession::access(std::string_view doc) const {
 bool SyncSession::peer_refuses_writes(std::string_view doc) const {
   auto it = docs_.find(doc);
   return it != docs_.end() && (it->second.peer_refuses_writes || it->second.peer_refuses_all);
+}
+
+bool SyncSession::peer_hosts(std::string_view doc) const {
+  auto it = docs_.find(doc);
+  return it != docs_.end() && it->second.doc != nullptr && it->second.peer_named &&
+         !it->second.peer_lacks_doc;
 }
 
 bool SyncSession::may_send(const DocState& state) noexcept {
@@ -326,6 +350,7 @@ result<void> SyncSession::handle(SyncMessage& m) {
     for (auto& greeting : m.greetings) {
       auto it = docs_.find(greeting.doc);
       if (it == docs_.end() || it->second.doc == nullptr) {
+        emit(SyncEvent::Kind::unhosted, greeting.doc);
         absent.push_back(std::move(greeting.doc));
         continue;
       }

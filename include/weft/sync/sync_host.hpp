@@ -18,6 +18,12 @@
 // added later are asked about for every live session. A callback that throws is
 // treated as Access::none for that name (fail closed).
 //
+// Documents on demand (a server): when a peer greets a document not hosted here, the
+// peer is told `absent` and on_unhosted is called; add_document() from inside it (or
+// later) hosts the document and greets every peer, and the asking peer syncs it as if
+// it had been hosted all along. remove_document() stops hosting one; peers_hosting()
+// says whether any connected peer still uses it, so an idle one can be put away.
+//
 // Presence: add_presence() hosts a Presence next to the document of the same name.
 // Our own entries are sent to every peer (with access) as soon as they change; news
 // from one peer is relayed to all others; tick() drives the Presence's refresh and
@@ -44,6 +50,11 @@ class SyncHost final : public TransportHandler {
 
   // Hosts `doc` under `name` for every current and future peer.
   void add_document(std::string name, SyncDocument& doc);
+  // Stops hosting the document `name` for every peer; the host no longer refers to it
+  // once this returns, so it may be destroyed. Peers are not told: one that greets it
+  // again is treated as greeting any document not hosted (on_unhosted). A presence
+  // hosted under the name stays.
+  void remove_document(std::string_view name);
   // Hosts `presence` for the document name `doc` (the document itself may be added
   // before or after). The presence must outlive the host or be replaced first; the
   // host installs the presence's outgoing hook and removes it when destroyed.
@@ -63,7 +74,16 @@ class SyncHost final : public TransportHandler {
   // throw; if it does, the exception is swallowed so no session is left half-updated.
   std::function<void(PeerId, const SyncEvent&)> on_event;
 
+  // Optional: a peer greeted the document `doc`, which is not hosted here (it has been
+  // told `absent`). Called after the host acted on the message, on the transport's
+  // thread; it may call add_document(doc, ...) at once. Checking access(peer, doc) first
+  // keeps a peer from making us load what it may not see. Exceptions are swallowed.
+  std::function<void(PeerId, std::string_view doc)> on_unhosted;
+
   [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+  // How many connected peers have named the document `doc` and not since said they lack
+  // it (SyncSession::peer_hosts). O(peers).
+  [[nodiscard]] std::size_t peers_hosting(std::string_view doc) const;
 
   void on_connected(PeerId peer) override;
   void on_message(PeerId peer, std::span<const std::uint8_t> message) override;

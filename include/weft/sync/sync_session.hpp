@@ -46,9 +46,10 @@
 // operations waiting for dependencies, the session closes with too_many_pending.
 // Any malformed or unknown message closes the session: an error message is queued
 // for the peer, receive() returns the typed error, and every later call is a no-op.
-// A hello naming documents not hosted here is answered with `absent` naming them (no
-// event): the peer then stops greeting them and sending their updates until we name
-// them ourselves. Other messages about such documents are ignored.
+// A hello naming documents not hosted here is answered with `absent` naming them and
+// reported as an `unhosted` event per name (a server may then load and add the
+// document, which greets the peer): the peer stops greeting them and sending their
+// updates until we name them ourselves. Other messages about such documents are ignored.
 //
 // Access (see access.hpp). Each document is added with the Access the peer has to it,
 // and the session enforces it whatever the peer sends:
@@ -109,6 +110,7 @@ struct SyncEvent {
     refused,              // doc, error: we refused what the peer sent and told it
                           // (rate_limited: doc "", the session stays open)
     presence_changed,     // doc, presence: news from the peer, applied (relay it)
+    unhosted,             // doc: the peer greeted a document not hosted here (told `absent`)
   };
   Kind kind = Kind::closed;
   std::string doc;
@@ -129,6 +131,9 @@ class SyncSession {
   // Adds presence for the document name `name` (replacing any earlier one). `access`
   // applies to the name as a whole: it replaces the access given to add_document.
   void add_presence(std::string name, Presence& presence, Access access = Access::read_write);
+  // Stops hosting the document `name` (a presence under the name stays). The peer is not
+  // told: its later messages about it are treated as about any document not hosted.
+  void remove_document(std::string_view name);
   // The connection is up: greets the peer for every document.
   void start(std::uint64_t now_ms = 0);
   // Processes one message from the peer (rate_limited: dropped unread, still open).
@@ -153,6 +158,9 @@ class SyncSession {
   // True once the peer has rejected our writes (read_only) or any mention
   // (access_denied) of `doc` in this session.
   [[nodiscard]] bool peer_refuses_writes(std::string_view doc) const;
+  // True when the peer has named `doc` in this session (it hosts it too) and has not
+  // since said `absent`: the peer is interested in the document.
+  [[nodiscard]] bool peer_hosts(std::string_view doc) const;
 
  private:
   struct DocState {

@@ -1,4 +1,4 @@
-#include "port_file.hpp"
+#include "cli/port_file.hpp"
 
 #include <unistd.h>
 #include <cerrno>
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-namespace weft::peer {
+namespace weft::cli {
 
 bool write_port_file(const std::string& path, const std::vector<std::string>& urls,
                      std::string& error) {
@@ -29,4 +29,4 @@ bool write_port_file(const std::string& path, const std::vector<std::string>& ur
   return true;
 }
 
-}  // namespace weft::peer
+}  // namespace weft::cli
