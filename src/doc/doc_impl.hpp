@@ -41,6 +41,13 @@ struct PendingLimits {
   std::uint64_t bytes = kMaxPendingBytes;
 };
 
+// Where a changed object is: its root and the path down to it.
+struct Located {
+  ObjectId root;
+  EventPath path;
+};
+using LocatedMemo = std::map<ObjectId, Located>;
+
 class DocImpl {
  public:
   explicit DocImpl(ReplicaId r) : replica_(r) {}
@@ -121,8 +128,13 @@ class DocImpl {
   // Batches (events.cpp).
   void begin_batch();
   void end_batch(const std::string& origin, bool local);
-  // Fills where `events` (all about `id`) happened and who made them.
-  void locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events) const;
+  // Fills where `events` (all about `id`) happened and who made them; `memo`:
+  // the objects this batch located, whose paths their children's extend.
+  void locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events,
+              LocatedMemo& memo) const;
+  [[nodiscard]] const Located& where(const ObjectId& id, LocatedMemo& memo) const;
+  [[nodiscard]] PathStep step_into(const Object& parent, const Object& child,
+                                   const ObjectId& child_id) const;
 
   ReplicaId replica_;
   VersionVector sv_;

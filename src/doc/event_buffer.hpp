@@ -40,12 +40,12 @@ class EventBuffer {
   // a fresh ChangeEvent cost as much as the keystroke it reports.)
   static void reset(ChangeEvent& e) {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-    static_assert(sizeof(ChangeEvent) == 304,
+    static_assert(sizeof(ChangeEvent) == 296,
                   "ChangeEvent changed: reset every field here, then update the size");
 #endif
     e.object = ObjectId{};
     e.root = ObjectId{};
-    e.path.clear();
+    e.path = EventPath{};
     e.authors.clear();
     e.local = false;
     e.origin.clear();

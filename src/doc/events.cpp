@@ -119,35 +119,64 @@ void DocImpl::touch(const ObjectId& id, Object& o, ReplicaId author) {
   o.note_author(author);
 }
 
-void DocImpl::locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events) const {
-  if (events.empty()) return;
-  // Up from `id` to its root, one step per parent (a root: no step, no copy).
-  ChangeEvent& first = events.front();
-  std::vector<PathStep>& path = first.path;
-  path.clear();
-  const ObjectId* root = &id;
-  for (const Object* child = &o; child->parent();) {
-    const ObjectId& parent_id = *child->parent();
-    const Object* parent = find(parent_id);
-    if (parent == nullptr) break;  // unreachable: parents are never destroyed
-    PathStep& step = path.emplace_back();
-    if (parent->kind() == ObjectKind::map) {
-      step.kind = PathStep::Kind::key;
-      step.key = child->key_in_parent();
-    } else if (parent->kind() == ObjectKind::list) {
-      step.kind = PathStep::Kind::index;
-      // The element holding the child is the child's own dot.
-      auto at =
-          parent->as<ListState>().engine().resolve(Anchor::element(root->dot, Bias::right), 0);
-      step.index = at ? *at : 0;
-    } else {
-      step.kind = PathStep::Kind::value;
-    }
-    root = &parent_id;
-    child = parent;
+PathStep DocImpl::step_into(const Object& parent, const Object& child,
+                            const ObjectId& child_id) const {
+  PathStep step;
+  if (parent.kind() == ObjectKind::map) {
+    step.kind = PathStep::Kind::key;
+    step.key = child.key_in_parent();
+  } else if (parent.kind() == ObjectKind::list) {
+    step.kind = PathStep::Kind::index;
+    // The element holding the child is the child's own dot.
+    auto at =
+        parent.as<ListState>().engine().resolve(Anchor::element(child_id.dot, Bias::right), 0);
+    step.index = at ? *at : 0;
+  } else {
+    step.kind = PathStep::Kind::value;
   }
-  std::reverse(path.begin(), path.end());
-  first.root = *root;
+  return step;
+}
+
+const Located& DocImpl::where(const ObjectId& id, LocatedMemo& memo) const {
+  // Up from `id` to an object this batch located already, or to a root.
+  std::vector<const ObjectId*> below;  // objects to locate, from `id` up
+  const ObjectId* at = &id;
+  Located from;
+  for (;;) {
+    if (auto it = memo.find(*at); it != memo.end()) {
+      from = it->second;
+      break;
+    }
+    const Object* o = find(*at);
+    if (o == nullptr || !o->parent()) {  // a root (objects are never destroyed)
+      from = Located{*at, EventPath{}};
+      memo.emplace(*at, from);
+      break;
+    }
+    below.push_back(at);
+    at = &*o->parent();
+  }
+  // Back down, one shared step per object: a chain costs one step per level.
+  for (auto it = below.rbegin(); it != below.rend(); ++it) {
+    const Object& child = *find(**it);
+    from.path = EventPath::child(from.path, step_into(*find(*child.parent()), child, **it));
+    memo.emplace(**it, from);
+  }
+  return memo.at(id);
+}
+
+void DocImpl::locate(const ObjectId& id, const Object& o, std::span<ChangeEvent> events,
+                     LocatedMemo& memo) const {
+  if (events.empty()) return;
+  ChangeEvent& first = events.front();
+  if (!o.parent()) {  // a root, as most edits are: no lookup, nothing shared
+    first.root = id;
+    first.path = EventPath{};
+  } else {
+    const Located& at = where(id, memo);
+    first.root = at.root;
+    first.path = at.path;
+  }
   first.authors.assign(o.authors().begin(), o.authors().end());
   if (first.authors.size() > 1) std::sort(first.authors.begin(), first.authors.end());
   for (ChangeEvent& e : events.subspan(1)) {
@@ -196,6 +225,7 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
   // start a batch of its own).
   std::array<EventBuffer, 3> by_unit;
   by_unit.swap(event_buffers_);
+  LocatedMemo located;  // where each changed object is, its path shared by its children
   std::array<bool, 3> wanted{};
   for (const auto& [sid, entry] : observers_->entries)
     wanted[static_cast<unsigned>(entry.unit)] = true;
@@ -253,7 +283,7 @@ void DocImpl::end_batch(const std::string& origin, bool local) {
       }
     }
     for (unsigned u = 0; u < 3; ++u) {
-      locate(id, o, by_unit[u].events().subspan(first[u]));
+      locate(id, o, by_unit[u].events().subspan(first[u]), located);
     }
     o.set_capture(false);
   }

@@ -56,7 +56,7 @@ TEST_CASE("events name the root, the path down to the object and the authors", "
     tx.commit();
     const ChangeEvent& e = seen_by_a.about(item);
     CHECK(e.root == state);
-    CHECK(e.path == std::vector<PathStep>{key("todo"), index(0)});
+    CHECK(e.path.steps() == std::vector<PathStep>{key("todo"), index(0)});
     CHECK(e.authors == std::vector<ReplicaId>{ReplicaId{5}});
     CHECK(e.local);
   }
@@ -72,12 +72,12 @@ TEST_CASE("events name the root, the path down to the object and the authors", "
     REQUIRE(a.apply_update(update));
     const ChangeEvent& e = seen_by_a.about(item);
     CHECK(e.root == state);
-    CHECK(e.path == std::vector<PathStep>{key("todo"), index(1)});
+    CHECK(e.path.steps() == std::vector<PathStep>{key("todo"), index(1)});
     CHECK(e.authors == std::vector<ReplicaId>{ReplicaId{9}});
     CHECK_FALSE(e.local);
     // The list's own event: one level up.
     const ChangeEvent& list_event = seen_by_a.about(todo);
-    CHECK(list_event.path == std::vector<PathStep>{key("todo")});
+    CHECK(list_event.path.steps() == std::vector<PathStep>{key("todo")});
   }
 
   SECTION("a root's events have an empty path") {
@@ -105,7 +105,7 @@ TEST_CASE("a register's nested object is one value step down", "[doc]") {
   tx.commit();
   const ChangeEvent& e = seen.about(inner);
   CHECK(e.root == cfg);
-  CHECK(e.path == std::vector<PathStep>{{PathStep::Kind::value, {}, 0}});
+  CHECK(e.path.steps() == std::vector<PathStep>{{PathStep::Kind::value, {}, 0}});
 }
 
 TEST_CASE("an update holding several authors' records names each once, ascending", "[doc]") {
@@ -129,4 +129,27 @@ TEST_CASE("an update holding several authors' records names each once, ascending
     CHECK(e.root == text);
     CHECK(e.path.empty());
   }
+}
+
+TEST_CASE("an EventPath shares its parent's steps and compares by steps", "[doc]") {
+  const EventPath root;
+  const EventPath todo = EventPath::child(root, key("todo"));
+  const EventPath first = EventPath::child(todo, index(0));
+  const EventPath second = EventPath::child(todo, index(1));
+  CHECK(root.empty());
+  CHECK(first.size() == 2);
+  CHECK(first.steps() == std::vector<PathStep>{key("todo"), index(0)});
+  CHECK(second.back() == index(1));
+  CHECK_FALSE(first == second);
+  // Equal steps built apart are equal paths.
+  CHECK(first == EventPath::child(EventPath::child(root, key("todo")), index(0)));
+  CHECK(first == std::vector<PathStep>{key("todo"), index(0)});
+}
+
+TEST_CASE("a path a million steps deep is released without deep recursion", "[doc]") {
+  EventPath p;
+  for (int i = 0; i < 1'000'000; ++i) p = EventPath::child(p, index(0));
+  CHECK(p.size() == 1'000'000);
+  p = EventPath{};  // would overflow the stack if each step released the next recursively
+  CHECK(p.empty());
 }

@@ -1,6 +1,7 @@
 // Hardening regressions for the Doc (the "Hardening" issue, items 1, 4, 6, 7):
 // each reproduces an attack or an unlucky load through the public API and
 // asserts the bound. Costs are asserted as bytes allocated, never as time.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -174,13 +175,29 @@ TEST_CASE("hardening 6: deep observers are linear in the depth of what changed",
     u = tx.commit();
   }
   std::vector<ObjectId> order;
+  std::vector<EventPath> paths;
   auto sub = b.observe_deep(root_map(), [&](std::span<const ChangeEvent> events) {
-    for (const ChangeEvent& e : events) order.push_back(e.object);
+    for (const ChangeEvent& e : events) {
+      order.push_back(e.object);
+      paths.push_back(e.path);
+    }
   });
-  REQUIRE(b.apply_update(u));
-  // Every map changed once, parents before children.
+  // Linear: a few KiB per level (quadratic paths allocated ~10 GB here).
+  const std::uint64_t bytes = allocated_by([&] { REQUIRE(b.apply_update(u)); });
+  CHECK(bytes < std::uint64_t{kDepth} * 4096);
+  // Every map changed once, parents before children, each with its whole path
+  // (shared with its parent's: 20,000 steps held, not 200 million).
   REQUIRE(order.size() == kDepth + 1);
   CHECK(order[0] == root_map());
   for (int i = 0; i < kDepth; ++i)
     CHECK(order[static_cast<std::size_t>(i) + 1] == chain[static_cast<std::size_t>(i)]);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    REQUIRE(paths[i].size() == i);
+    if (i > 0) CHECK(paths[i].back() == PathStep{PathStep::Kind::key, "child", 0});
+  }
+  const std::vector<PathStep> deepest = paths.back().steps();
+  CHECK(deepest.size() == kDepth);
+  CHECK(std::all_of(deepest.begin(), deepest.end(), [](const PathStep& s) {
+    return s == PathStep{PathStep::Kind::key, "child", 0};
+  }));
 }

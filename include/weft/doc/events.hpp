@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "weft/doc/event_path.hpp"
 #include "weft/doc/value.hpp"
 #include "weft/types/sequence/position.hpp"
 
@@ -52,19 +53,6 @@ struct KeyChange {
   std::optional<Value> new_value;  // absent for removed
 };
 
-// One step from an object down to an object nested in it.
-struct PathStep {
-  enum class Kind : std::uint8_t {
-    key,    // a map's entry: `key`
-    index,  // a list's element: `index` (its position now, in elements)
-    value,  // a register's value
-  };
-  Kind kind = Kind::key;
-  std::string key;
-  std::uint64_t index = 0;
-  friend bool operator==(const PathStep&, const PathStep&) = default;
-};
-
 struct ChangeEvent {
   ObjectId object;
   // Where it happened: the root `object` is nested in, and the steps from that
@@ -72,7 +60,7 @@ struct ChangeEvent {
   // element's position after the batch; a nested object whose element or key
   // was since removed keeps the step that held it.
   ObjectId root;
-  std::vector<PathStep> path;
+  EventPath path;  // path.steps(): root first (see event_path.hpp)
   // Whose operations made this change: this replica for a local commit, the
   // authors of the integrated records for an update (ascending, no repeats).
   std::vector<ReplicaId> authors;
