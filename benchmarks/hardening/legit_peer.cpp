@@ -32,7 +32,18 @@ double LegitPeer::round() {
   last_update_bytes_ = update.size();
   peer_side_.broadcast("doc", update);
   last_round_bytes_ = pump(host_side_, peer_side_).bytes;
-  return ms_between(start, std::chrono::steady_clock::now());
+  const double ms = ms_between(start, std::chrono::steady_clock::now());
+  for (const SyncEvent& e : host_side_.take_events()) {
+    refused_ += e.kind == SyncEvent::Kind::refused ? 1 : 0;
+  }
+  return ms;
+}
+
+void LegitPeer::settle() {
+  now_ms_ += 1000;
+  host_side_.tick(now_ms_);
+  peer_side_.tick(now_ms_);
+  (void)pump(host_side_, peer_side_);
 }
 
 Latencies LegitPeer::rounds(int n, const std::function<void(int)>& between) {

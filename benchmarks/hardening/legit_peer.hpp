@@ -18,6 +18,9 @@ class LegitPeer {
   // Connects a fresh replica to `host` (which must outlive this) and syncs it up.
   explicit LegitPeer(Doc& host, SyncOptions options = {});
 
+  // Lets one anti-entropy interval pass (1 s of the sessions' clock), so that what the
+  // host took in from elsewhere reaches this peer before rounds are measured.
+  void settle();
   // `n` rounds; `between(i)` runs before round i (an attack going on meanwhile).
   Latencies rounds(int n, const std::function<void(int)>& between = {});
 
@@ -25,6 +28,8 @@ class LegitPeer {
   [[nodiscard]] bool closed() const { return host_side_.is_closed() || peer_side_.is_closed(); }
   // Same state vector and digest on both replicas.
   [[nodiscard]] bool converged() const;
+  // Messages of this peer the host dropped over its rate limits (refused events).
+  [[nodiscard]] std::size_t refused() const { return refused_; }
   [[nodiscard]] std::size_t last_update_bytes() const { return last_update_bytes_; }
   [[nodiscard]] std::size_t last_round_bytes() const { return last_round_bytes_; }
   [[nodiscard]] Doc& doc() { return peer_; }
@@ -39,6 +44,7 @@ class LegitPeer {
   std::uint64_t now_ms_ = 0;
   std::size_t last_update_bytes_ = 0;
   std::size_t last_round_bytes_ = 0;
+  std::size_t refused_ = 0;
 };
 
 }  // namespace weft::bench::attacks

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 
 #include "attacks.hpp"
 #include "crafted.hpp"
@@ -50,13 +51,21 @@ void report(const char* which, Doc& doc) {
               second.ms, second.bytes, latency_cells(steady).c_str(), bytes);
 }
 
-void legit_rounds(const char* which, Doc& host) {
-  LegitPeer legit(host);
+// Rounds every 10 ms of the sessions' clock (100 updates/s), with the default per-peer
+// limits or none: acks and digests carry whole state vectors, so with the limits on,
+// the host's answers spend the peer's byte budget.
+void legit_rounds(const char* which, Doc& host, bool limits) {
+  SyncOptions options;
+  if (!limits) {
+    options.limits.messages_per_second = std::numeric_limits<double>::infinity();
+    options.limits.bytes_per_second = std::numeric_limits<double>::infinity();
+  }
+  LegitPeer legit(host, options);
   const UsageMeter meter;
   const Latencies l = legit.rounds(kRounds);
-  std::printf("| %s | %s | %zu | %zu | %s | %s |\n", which, latency_cells(l).c_str(),
-              legit.last_update_bytes(), legit.last_round_bytes(),
-              usage_cells(meter.stop()).c_str(), legit.converged() ? "yes" : "NO");
+  std::printf("| %s | %s | %s | %zu | %zu | %zu | %s | %s |\n", which, limits ? "default" : "off",
+              latency_cells(l).c_str(), legit.last_update_bytes(), legit.last_round_bytes(),
+              legit.refused(), usage_cells(meter.stop()).c_str(), legit.converged() ? "yes" : "NO");
 }
 
 }  // namespace
@@ -86,11 +95,14 @@ void replica_flood(const Scale& scale) {
   report("after the flood", flooded);
 
   std::printf(
-      "\n| legitimate peer, host = (%d rounds) | p50 ms | p99 ms | update bytes | "
-      "round bytes (update, ack, digests) | %s | converged |\n|---|--:|--:|--:|--:|%s|---|\n",
+      "\n| legitimate peer, host = (%d rounds) | limits | p50 ms | p99 ms | update bytes | "
+      "last round's bytes (update, ack, digests) | rate_limited refusals (events) | %s | "
+      "converged |\n|---|---|--:|--:|--:|--:|--:|%s|---|\n",
       kRounds, kUsageHeader, kUsageAlign);
-  legit_rounds("fresh doc", fresh);
-  legit_rounds("the flooded doc", flooded);
+  for (const bool limits : {true, false}) {
+    legit_rounds("fresh doc", fresh, limits);
+    legit_rounds("the flooded doc", flooded, limits);
+  }
 }
 
 }  // namespace weft::bench::attacks
