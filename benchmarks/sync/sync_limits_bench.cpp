@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "common/measure.hpp"
+#include "common/sync_pump.hpp"
 #include "sync/op_set_document.hpp"
 #include "weft/sync/sync_session.hpp"
 
@@ -32,33 +34,14 @@ using weft::SyncMessageKind;
 using weft::SyncSession;
 using weft::test::OpSetDocument;
 using Clock = std::chrono::steady_clock;
+using weft::bench::percentile;
+using weft::bench::pump;
+using weft::bench::Traffic;
 
 double cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-struct Traffic {
-  std::size_t messages = 0;
-  std::size_t bytes = 0;
-};
-
-// Carries messages both ways until both sessions are quiet.
-Traffic pump(SyncSession& a, SyncSession& b) {
-  Traffic t;
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
-      for (auto& m : from->take_outgoing()) {
-        moved = true;
-        ++t.messages;
-        t.bytes += m.size();
-        (void)to->receive(m);
-      }
-    }
-  }
-  return t;
 }
 
 Bytes state_message(const std::string& doc, const weft::VersionVector& vv) {
@@ -221,10 +204,6 @@ FloodResult flood(int requests_per_round, bool limits) {
   result.host_cpu_ms = cpu_ms() - cpu0;
   std::sort(result.latencies_ms.begin(), result.latencies_ms.end());
   return result;
-}
-
-double percentile(const std::vector<double>& sorted, double p) {
-  return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
 }
 
 void flooding() {
