@@ -100,7 +100,7 @@ TEST_CASE("hardening 1: a record with a huge Lamport time is refused; the maximu
   CHECK(a.text(root_text()).to_string() == "aaaaa");
 }
 
-TEST_CASE("hardening 4: an edit's update does not grow with the replicas ever seen",
+TEST_CASE("hardening 4: an edit's update and cost do not grow with the replicas ever seen",
           "[doc][hardening]") {
   Doc target(ReplicaId{1});
   constexpr std::uint64_t kReplicas = 3000;
@@ -121,6 +121,19 @@ TEST_CASE("hardening 4: an edit's update does not grow with the replicas ever se
   CHECK(first.size() > kReplicas);
   CHECK(second.size() < 40);
   CHECK(third.size() < 40);
+  // Nor does its cost: after one more replica's edit arrives, the next commit
+  // looks at that replica alone (it used to walk, and copy, the whole state
+  // vector: 16 bytes a replica).
+  {
+    Doc newcomer(ReplicaId{999'999});
+    auto tx = newcomer.transact();
+    tx.counter("c").add(1);
+    REQUIRE(target.apply_update(tx.commit()));
+  }
+  Bytes fourth;
+  const std::uint64_t bytes = allocated_by([&] { fourth = edit(); });
+  CHECK(fourth.size() < 50);
+  CHECK(bytes < 4096);
   Doc check(ReplicaId{2});
   REQUIRE(check.apply_update(target.encode_snapshot()));
   CHECK(check.digest() == target.digest());
