@@ -50,7 +50,7 @@ Bytes encode_sync_message(const SyncMessage& m) {
       encode_value(w, m.state_vector);
       break;
     case SyncMessageKind::digest:
-      encode_value(w, m.state_vector);
+      w.u64_le(m.state_hash);
       w.u64_le(m.digest);
       break;
     case SyncMessageKind::repair:
@@ -158,7 +158,7 @@ result<SyncMessage> decode_sync_message(std::span<const std::uint8_t> bytes) {
       if (ok) ok = read_vv();
       break;
     case SyncMessageKind::digest:
-      ok = read_vv();
+      ok = read_u64(m.state_hash, true);
       if (ok) ok = read_u64(m.digest, true);
       break;
     case SyncMessageKind::repair:

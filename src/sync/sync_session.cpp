@@ -13,6 +13,19 @@ SyncMessage make_message(SyncMessageKind kind, const std::string& doc = {}) {
   return m;
 }
 
+// The entries of `ours` above `told`'s (both sorted by replica): one merge pass.
+VersionVector rose_since(const VersionVector& ours, const VersionVector& told) {
+  VersionVector out;
+  const auto theirs = told.entries();
+  auto t = theirs.begin();
+  for (const auto& e : ours.entries()) {
+    while (t != theirs.end() && t->replica < e.replica) ++t;
+    const std::uint64_t known = t != theirs.end() && t->replica == e.replica ? t->counter : 0;
+    if (e.counter > known) out.advance(e.replica, e.counter);
+  }
+  return out;
+}
+
 }  // namespace
 
 SyncSession::SyncSession(SyncOptions options) : options_(options), budget_(options.limits) {}
@@ -208,6 +221,7 @@ void SyncSession::send_state(const std::string& name, DocState& state) {
   SyncMessage m = make_message(SyncMessageKind::state, name);
   m.state_vector = state.doc->state_vector();
   state.state_sent_hash = state_vector_hash(m.state_vector);
+  state.told = m.state_vector;
   send(m);
 }
 
@@ -275,12 +289,13 @@ void SyncSession::send_update(const std::string& name, DocState& state, Bytes up
 }
 
 void SyncSession::maybe_send_digest(const std::string& name, DocState& state) {
-  const VersionVector ours = state.doc->state_vector();
+  const VersionVector& ours = state.doc->state_vector();
   if (!state.peer_sv || !(*state.peer_sv == ours)) return;
-  if (state.digest_sent_at && *state.digest_sent_at == ours) return;  // already compared here
-  state.digest_sent_at = ours;
+  const std::uint64_t hash = state_vector_hash(ours);
+  if (state.digest_sent_at == hash) return;  // already compared here
+  state.digest_sent_at = hash;
   SyncMessage m = make_message(SyncMessageKind::digest, name);
-  m.state_vector = ours;
+  m.state_hash = hash;  // 8 bytes: the peer holds the same vector or ignores this
   m.digest = state.doc->digest();
   send(m);
 }
@@ -293,6 +308,7 @@ void SyncSession::send_repair(const std::string& name, DocState& state) {
     return;
   }
   state.repair_sent_at = ours;
+  state.told = ours;
   SyncMessage m = make_message(SyncMessageKind::repair, name);
   m.state_vector = ours;
   m.digest = state.doc->digest();
@@ -474,6 +490,7 @@ void SyncSession::on_hello(const std::string& name, DocState& state, const SyncM
   const VersionVector ours = state.doc->state_vector();
   if (state_vector_hash(ours) == m.digest) {
     state.peer_sv = ours;
+    state.told = ours;  // the peer holds exactly our vector
     maybe_send_digest(name, state);
     return;
   }
@@ -558,16 +575,19 @@ result<void> SyncSession::on_update(const std::string& name, DocState& state, Sy
   events_.push_back(std::move(e));
   SyncMessage ack = make_message(SyncMessageKind::ack, name);
   ack.sequence = m.sequence;
-  ack.state_vector = state.doc->state_vector();
+  // What rose since we last told the peer: a keystroke's ack names one replica,
+  // not every replica the document has seen.
+  ack.state_vector = rose_since(state.doc->state_vector(), state.told);
+  state.told.join(ack.state_vector);
   send(ack);
   return {};
 }
 
 result<void> SyncSession::on_digest(const std::string& name, DocState& state,
                                     const SyncMessage& m) {
-  const VersionVector ours = state.doc->state_vector();
-  if (!(ours == m.state_vector)) return {};  // stale: one side has moved on
-  state.peer_sv = m.state_vector;
+  const VersionVector& ours = state.doc->state_vector();
+  if (state_vector_hash(ours) != m.state_hash) return {};  // stale: one side has moved on
+  state.peer_sv = ours;
   if (m.digest == state.doc->digest()) {
     emit(SyncEvent::Kind::synced, name);
     return {};

@@ -23,7 +23,8 @@ std::vector<SyncMessage> one_of_each() {
     } else if (m.kind != SyncMessageKind::error && m.kind != SyncMessageKind::bye) {
       m.doc = "notes/ü";
     }
-    if (k == 3 || k == 4 || k == 5) m.state_vector = vv;
+    if (k == 3 || k == 5) m.state_vector = vv;
+    if (k == 4) m.state_hash = 0xFEDCBA9876543210ull;  // a digest names its vector by hash
     if (k == 2 || k == 3) m.sequence = 300;
     if (k == 4 || k == 5) m.digest = 0x0123456789ABCDEFull;
     if (k == 2 || k == 5) m.payload = Bytes{1, 2, 3, 250};

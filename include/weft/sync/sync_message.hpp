@@ -8,7 +8,10 @@
 //                                         documents at once (hash: sync_summary.hpp)
 //   update   doc, sequence, update bytes  operations the receiver may lack
 //   ack      doc, sequence, state vector  "applied up to your update #sequence; I now have ..."
-//   digest   doc, state vector, digest    content check once both sides report equal vectors
+//                                         (only the entries that rose since the vector this
+//                                         session last told the peer: join it, don't replace)
+//   digest   doc, state hash, digest      content check once both sides report equal vectors
+//                                         (the hash of the sender's vector, 8 bytes LE)
 //   repair   doc, state vector, digest, snapshot
 //                                         full state, sent when digests disagree
 //   error    code, reason                 the sender closes after this
@@ -81,7 +84,8 @@ enum class SyncMessageKind : std::uint8_t {
 struct SyncMessage {
   SyncMessageKind kind = SyncMessageKind::hello;
   std::string doc;                  // all but hello, error, bye and summary
-  VersionVector state_vector;       // state, ack, digest, repair
+  VersionVector state_vector;       // state, ack (entries that rose), repair
+  std::uint64_t state_hash = 0;     // digest: state_vector_hash of the sender's vector
   std::uint64_t sequence = 0;       // update, ack
   std::uint64_t digest = 0;         // digest, repair
   std::vector<Greeting> greetings;  // hello, absent (docs only): 1 to kMaxGreetings

@@ -175,7 +175,10 @@ class SyncSession {
     bool peer_lacks_doc = false;       // the peer said `absent`: it does not host it
     std::optional<VersionVector> peer_sv;
     std::uint64_t next_sequence = 1;
-    std::optional<VersionVector> digest_sent_at;   // our vector when we last sent a digest
+    // What this session has told the peer of our vector (state, repair, acks):
+    // an ack carries only the entries above it.
+    VersionVector told;
+    std::optional<std::uint64_t> digest_sent_at;   // our vector's hash when we last sent a digest
     std::optional<VersionVector> repair_sent_at;   // our vector when we last sent a repair
     std::optional<std::uint64_t> state_sent_hash;  // its hash when we last sent our vector
   };
