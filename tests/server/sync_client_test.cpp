@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,24 @@ double applied(ServerProcess& server) {
 
 std::string text_of(const weft::Doc& doc) {
   return doc.text("body").to_string();
+}
+
+// Runs `io` until `doc`'s text is `expected`.
+bool text_reaches(boost::asio::io_context& io, const weft::Doc& doc, const std::string& expected) {
+  return run_until(
+      io, [&] { return text_of(doc) == expected; }, kSettle);
+}
+
+// Runs `io` until every client is connected.
+bool all_connected(boost::asio::io_context& io, std::initializer_list<const SyncClient*> clients) {
+  return run_until(
+      io,
+      [&] {
+        for (const auto* c : clients)
+          if (c->state() != ConnectionState::connected) return false;
+        return true;
+      },
+      kSettle);
 }
 
 void append(weft::Doc& doc, const std::string& text) {
@@ -142,19 +161,12 @@ TEST_CASE("two SyncClients converge through one server with no publish or tick b
   SyncClient cb(io, b, options_for({server.url()}));
   ca.start();
   cb.start();
-  REQUIRE(run_until(
-      io,
-      [&] {
-        return ca.state() == ConnectionState::connected && cb.state() == ConnectionState::connected;
-      },
-      kSettle));
+  REQUIRE(all_connected(io, {&ca, &cb}));
 
   append(a, "A1");
-  REQUIRE(run_until(
-      io, [&] { return text_of(b) == "A1"; }, kSettle));
+  REQUIRE(text_reaches(io, b, "A1"));
   append(b, " B2");
-  REQUIRE(run_until(
-      io, [&] { return text_of(a) == "A1 B2"; }, kSettle));
+  REQUIRE(text_reaches(io, a, "A1 B2"));
   CHECK(ca.stats().published >= 1);
   CHECK(cb.stats().published >= 1);
   CHECK(ca.stats().attempts == 1);
@@ -162,8 +174,7 @@ TEST_CASE("two SyncClients converge through one server with no publish or tick b
   weft::Doc c(weft::ReplicaId::random());
   SyncClient cc(io, c, options_for({server.url()}));
   cc.start();
-  CHECK(run_until(
-      io, [&] { return text_of(c) == "A1 B2"; }, kSettle));
+  CHECK(text_reaches(io, c, "A1 B2"));
 }
 
 TEST_CASE("a PersistentDoc syncs through the same client; what it sends is stored first",
@@ -180,20 +191,12 @@ TEST_CASE("a PersistentDoc syncs through the same client; what it sends is store
   SyncClient cd(io, plain, options_for({server.url()}));
   cp->start();
   cd.start();
-  REQUIRE(run_until(
-      io,
-      [&] {
-        return cp->state() == ConnectionState::connected &&
-               cd.state() == ConnectionState::connected;
-      },
-      kSettle));
+  REQUIRE(all_connected(io, {cp.get(), &cd}));
   append((*pdoc)->doc(), "stored");
-  REQUIRE(run_until(
-      io, [&] { return text_of(plain) == "stored"; }, kSettle));
+  REQUIRE(text_reaches(io, plain, "stored"));
   CHECK(cp->stats().published >= 1);
   append(plain, " and back");
-  REQUIRE(run_until(
-      io, [&] { return text_of((*pdoc)->doc()) == "stored and back"; }, kSettle));
+  REQUIRE(text_reaches(io, (*pdoc)->doc(), "stored and back"));
   // Both edits are in the local store: reopened, the document has them.
   cp.reset();  // the client goes first: it refers to the document
   pdoc->reset();
@@ -217,8 +220,7 @@ TEST_CASE("kill -9 the server a SyncClient uses: it fails over to the next URL a
   log.attach(cm);
   cm.start();
   cw.start();
-  REQUIRE(run_until(
-      io, [&] { return cm.state() == ConnectionState::connected; }, kSettle));
+  REQUIRE(all_connected(io, {&cm}));
   REQUIRE(cm.url() == server_a->url());
   append(mover, "before");
   // Wait until server A stored it (servers do not share documents here, so only
@@ -232,15 +234,12 @@ TEST_CASE("kill -9 the server a SyncClient uses: it fails over to the next URL a
   REQUIRE(run_until(
       io, [&] { return cm.state() == ConnectionState::connected && cm.url() == server_b.url(); },
       kSettle));
-  REQUIRE(run_until(
-      io, [&] { return text_of(watcher) == "before while-away"; }, kSettle));
+  REQUIRE(text_reaches(io, watcher, "before while-away"));
   // Still syncing both ways through B.
   append(watcher, " back");
-  CHECK(run_until(
-      io, [&] { return text_of(mover) == "before while-away back"; }, kSettle));
+  CHECK(text_reaches(io, mover, "before while-away back"));
   append(mover, " more");
-  CHECK(run_until(
-      io, [&] { return text_of(watcher) == "before while-away back more"; }, kSettle));
+  CHECK(text_reaches(io, watcher, "before while-away back more"));
   CHECK(log.count(ConnectionState::failed) == 0);
   CHECK(cm.stats().connections == 2);
 }
