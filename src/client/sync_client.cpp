@@ -77,20 +77,30 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
     if (stopped) return;  // the callback called stop()
     std::weak_ptr<Impl> weak = weak_from_this();
     client::ConnectionEvents events;
-    events.connected = [this, attempt] {
-      if (attempt != generation) return;
-      ++stats.connections;
-      connected_at = now_ms();
-      set_state(ConnectionState::connected, {});
+    // These run inside the Connection (its transport on the stack): a user callback
+    // that calls stop() there must not destroy it (halt() defers), and a deferred
+    // Connection may outlive the client (so weak, not this).
+    events.connected = [weak, attempt] {
+      auto self = weak.lock();
+      if (!self || self->stopped || attempt != self->generation) return;
+      ++self->stats.connections;
+      self->connected_at = self->now_ms();
+      const Nested inside(*self);
+      self->set_state(ConnectionState::connected, {});
     };
     // Posted: the Connection is torn down, and the transport it owns is on the stack.
-    events.ended = [this, weak, attempt](boost::system::error_code ec, const std::string& reason) {
-      boost::asio::post(io, [weak, attempt, ec, reason] {
-        if (auto self = weak.lock()) self->ended(attempt, ec, reason);
+    events.ended = [weak, attempt](boost::system::error_code ec, const std::string& reason) {
+      auto self = weak.lock();
+      if (!self) return;
+      boost::asio::post(self->io, [weak, attempt, ec, reason] {
+        if (auto alive = weak.lock()) alive->ended(attempt, ec, reason);
       });
     };
-    events.sync_event = [this](const SyncEvent& event) {
-      if (owner && owner->on_event) guarded([&] { owner->on_event(event); });
+    events.sync_event = [weak](const SyncEvent& event) {
+      auto self = weak.lock();
+      if (!self || self->stopped || !self->owner || !self->owner->on_event) return;
+      const Nested inside(*self);
+      guarded([&] { self->owner->on_event(event); });
     };
     connection = std::make_unique<client::Connection>(
         io, endpoints[index], options.net, options.sync, options.document, doc, std::move(events));
@@ -159,8 +169,22 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
     pending.clear();
   }
 
+  // Marks a call into user code from inside the Connection.
+  struct Nested {
+    explicit Nested(Impl& of) : impl(of) { ++impl.callback_depth; }
+    ~Nested() { --impl.callback_depth; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    Impl& impl;
+  };
+
   void halt() {
     stopped = true;
+    if (callback_depth > 0 && connection) {
+      // stop() from a callback inside the Connection: destroy it once that returns.
+      boost::asio::post(io,
+                        [dying = std::shared_ptr<client::Connection>(std::move(connection))] {});
+    }
     connection.reset();
     tick_timer.cancel();
     redial_timer.cancel();
@@ -180,6 +204,7 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   std::uint64_t generation = 0;
   std::vector<Bytes> pending;
   bool flush_posted = false;
+  int callback_depth = 0;  // depth of user callbacks running inside the Connection
   bool started = false;
   bool stopped = false;
   ConnectionState state = ConnectionState::disconnected;

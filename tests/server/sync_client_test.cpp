@@ -339,3 +339,23 @@ TEST_CASE("connection-state callbacks come in order: connecting, connected, disc
   for (const auto& e : log.entries) CHECK(e.url == url);
   CHECK(log.count(ConnectionState::connected) == 1);
 }
+
+TEST_CASE("stop() from inside the connected callback ends the client cleanly", "[client_states]") {
+  TempDir dir("client-stop");
+  ServerProcess server(dir);
+  boost::asio::io_context io;
+  weft::Doc doc(weft::ReplicaId::random());
+  SyncClient client(io, doc, options_for({server.url()}));
+  std::vector<ConnectionState> seen;
+  client.on_state = [&](ConnectionState s, std::string_view, boost::system::error_code) {
+    seen.push_back(s);
+    if (s == ConnectionState::connected) client.stop();
+  };
+  client.start();
+  REQUIRE(run_until(
+      io, [&] { return client.state() == ConnectionState::failed; }, kSettle));
+  run_for(io, Millis(500));
+  CHECK(seen == std::vector<ConnectionState>{ConnectionState::connecting,
+                                             ConnectionState::connected, ConnectionState::failed});
+  CHECK(client.stats().attempts == 1);
+}
