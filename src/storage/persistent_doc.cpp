@@ -114,6 +114,7 @@ void PersistentDoc::on_local_commit(std::span<const std::uint8_t> update) {
     }
     meta_ = next;
   }
+  if (on_stored_commit) on_stored_commit(update);
 }
 
 result<Bytes> PersistentDoc::commit(Transaction& tx) {

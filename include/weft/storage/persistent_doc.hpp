@@ -42,6 +42,7 @@
 //
 // Thread safety: none (like Doc and Storage). The Storage must outlive this.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,12 @@ class PersistentDoc final : public SyncDocument {
 
   // A Compactor for StorageOptions: merges a snapshot and updates into one update.
   [[nodiscard]] static Compactor compactor();
+
+  // Optional: told of every local commit's update once it is stored (never one that
+  // failed to store), so a sync client can publish it. Doc has one commit hook and this
+  // PersistentDoc holds it; this is how a second party hears of local commits. Runs
+  // inside the commit; must not throw (an exception is caught by Doc and counted).
+  std::function<void(std::span<const std::uint8_t>)> on_stored_commit;
 
  private:
   PersistentDoc(Storage& store, std::string name, Doc doc, DocMeta meta, OpenReport report,
