@@ -53,6 +53,8 @@ struct KeyChange {
   std::optional<Value> new_value;  // absent for removed
 };
 
+// (A field added here must also be reset in src/doc/event_buffer.hpp, which
+// reuses events from batch to batch.)
 struct ChangeEvent {
   ObjectId object;
   // Where it happened: the root `object` is nested in, and the steps from that
