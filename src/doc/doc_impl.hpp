@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "advanced_replicas.hpp"
 #include "event_buffer.hpp"
 #include "object.hpp"
 #include "op_log.hpp"
@@ -122,8 +123,6 @@ class DocImpl {
   };
   // `last`: no record is validated after this one.
   result<void> validate(const TxRecord& rec, Overlay& overlay, bool last) const;
-  // Notes that `r`'s entry of the state vector rose (objects.cpp).
-  void note_advanced(ReplicaId r);
   // Integrates a ready, validated record and keeps its bytes.
   void integrate(const TxRecord& rec, std::span<const std::uint8_t> bytes);
 
@@ -157,11 +156,8 @@ class DocImpl {
   bool in_tx_ = false;
   TxRecord open_;
   // The replicas (not this one) whose entries rose since this replica's previous
-  // commit, perhaps repeated: a record's deps are what changed since (its
-  // previous record carries the rest). A list, not a copy of the state vector,
-  // so a commit costs what changed, not every replica ever seen.
-  std::vector<ReplicaId> advanced_;
-  std::size_t advanced_distinct_ = 0;  // distinct entries after the last dedup
+  // commit: a record's deps are what changed since (its previous record carries the rest).
+  AdvancedReplicas advanced_;
 
   std::shared_ptr<Observers> observers_ = std::make_shared<Observers>();
   std::uint64_t observer_errors_ = 0;

@@ -168,20 +168,9 @@ void DocImpl::integrate(const TxRecord& rec, std::span<const std::uint8_t> bytes
     counter += op.width();
   }
   sv_.advance(rec.replica, rec.last());
-  if (rec.replica != replica_) note_advanced(rec.replica);
+  if (rec.replica != replica_) advanced_.note(rec.replica);
   max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
   log_.append(rec, bytes);
-}
-
-void DocImpl::note_advanced(ReplicaId r) {
-  if (!advanced_.empty() && advanced_.back() == r) return;  // records come in runs
-  advanced_.push_back(r);
-  // Deduplicated once it doubles: bounded by twice the distinct replicas, O(1) amortised.
-  if (advanced_.size() >= 2 * std::max<std::size_t>(advanced_distinct_, 512)) {
-    std::sort(advanced_.begin(), advanced_.end());
-    advanced_.erase(std::unique(advanced_.begin(), advanced_.end()), advanced_.end());
-    advanced_distinct_ = advanced_.size();
-  }
 }
 
 std::uint64_t DocImpl::digest() const {

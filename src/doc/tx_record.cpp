@@ -34,9 +34,7 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
     TxRecord& rec = open_;
     // Deps: what changed since this replica's previous record (which carries
     // the rest of its past), and every replica whose dots the ops name.
-    std::sort(advanced_.begin(), advanced_.end());
-    advanced_.erase(std::unique(advanced_.begin(), advanced_.end()), advanced_.end());
-    for (ReplicaId r : advanced_) rec.deps.advance(r, sv_.get(r));
+    advanced_.drain([&](ReplicaId r) { rec.deps.advance(r, sv_.get(r)); });
     auto named = [&](const Dot& d) {
       if (!d.is_nil() && d.replica != replica_) rec.deps.advance(d.replica, sv_.get(d.replica));
     };
@@ -54,8 +52,6 @@ Bytes DocImpl::commit_tx(const std::string& origin) {
     log_.append(rec, bytes);
     sv_.advance(replica_, rec.last());
     max_lamport_ = std::max(max_lamport_, rec.lamport_of(rec.last()));
-    advanced_.clear();
-    advanced_distinct_ = 0;
     out = deflates(w.size() - at + 1) ? frame_update(std::span(&bytes, 1))
                                       : finish_frame(std::move(w));
     // The ops' storage stays for the next transaction.

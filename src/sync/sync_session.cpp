@@ -13,19 +13,6 @@ SyncMessage make_message(SyncMessageKind kind, const std::string& doc = {}) {
   return m;
 }
 
-// The entries of `ours` above `told`'s (both sorted by replica): one merge pass.
-VersionVector rose_since(const VersionVector& ours, const VersionVector& told) {
-  VersionVector out;
-  const auto theirs = told.entries();
-  auto t = theirs.begin();
-  for (const auto& e : ours.entries()) {
-    while (t != theirs.end() && t->replica < e.replica) ++t;
-    const std::uint64_t known = t != theirs.end() && t->replica == e.replica ? t->counter : 0;
-    if (e.counter > known) out.advance(e.replica, e.counter);
-  }
-  return out;
-}
-
 }  // namespace
 
 SyncSession::SyncSession(SyncOptions options) : options_(options), budget_(options.limits) {}
@@ -577,7 +564,7 @@ result<void> SyncSession::on_update(const std::string& name, DocState& state, Sy
   ack.sequence = m.sequence;
   // What rose since we last told the peer: a keystroke's ack names one replica,
   // not every replica the document has seen.
-  ack.state_vector = rose_since(state.doc->state_vector(), state.told);
+  ack.state_vector = state.doc->state_vector().above(state.told);
   state.told.join(ack.state_vector);
   send(ack);
   return {};

@@ -81,6 +81,19 @@ class VersionVector {
     entries_ = std::move(merged);
   }
 
+  // The entries above `other`'s (what this vector adds to it), in one merge pass:
+  // other.join(above(other)) equals other.join(*this).
+  [[nodiscard]] VersionVector above(const VersionVector& other) const {
+    VersionVector out;
+    auto b = other.entries_.begin();
+    for (const Entry& e : entries_) {
+      while (b != other.entries_.end() && b->replica < e.replica) ++b;
+      const bool shared = b != other.entries_.end() && b->replica == e.replica;
+      if (!shared || e.counter > b->counter) out.entries_.push_back(e);
+    }
+    return out;
+  }
+
   // Partial order: less/greater when one strictly dominates, equivalent when
   // equal, unordered when concurrent.
   [[nodiscard]] std::partial_ordering compare(const VersionVector& other) const noexcept {

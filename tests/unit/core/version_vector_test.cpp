@@ -64,6 +64,21 @@ TEST_CASE("VersionVector partial order", "[core][version_vector]") {
   CHECK_FALSE(b.dominated_by(a));
 }
 
+TEST_CASE("VersionVector above keeps only the entries that add to the other",
+          "[core][version_vector]") {
+  const auto ours = vv({{1, 3}, {2, 5}, {4, 2}});
+  const auto told = vv({{1, 3}, {2, 4}, {3, 9}});
+  const auto delta = ours.above(told);
+  CHECK(delta == vv({{2, 5}, {4, 2}}));  // 1 is equal, 3 is only theirs
+  auto joined = told;
+  joined.join(delta);
+  auto whole = told;
+  whole.join(ours);
+  CHECK(joined == whole);
+  CHECK(ours.above(ours).empty());
+  CHECK(ours.above(vv({})) == ours);
+}
+
 TEST_CASE("VersionVector join is the pointwise maximum", "[core][version_vector]") {
   auto a = vv({{1, 3}, {2, 5}});
   auto c = vv({{1, 4}, {3, 1}});
